@@ -158,6 +158,14 @@ export abstract class SipMessage {
     return top;
   }
 
+  /** The raw text of the topmost Via value (the first element of the first Via line). */
+  topViaValue(): string | undefined {
+    const first = this.get('Via');
+    if (first === undefined) return undefined;
+    const parts = splitHeaderList(first);
+    return parts instanceof SipParseError ? undefined : parts[0];
+  }
+
   get from(): NameAddr {
     return this.view('from');
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   DigestClient,
   DigestServer,
@@ -169,8 +170,8 @@ describe('DigestServer.verify', () => {
       username: '100',
       uri: URI,
     });
-    expect(verify(server, answer(challenge, { password: 'guess' }))).toMatchObject({ ok: false, reason: 'bad-response' });
-    expect(verify(server, answer(challenge, { password: 'guess' })).stale).toBeUndefined();
+    const wrong = verify(server, answer(challenge, { password: 'guess' }));
+    expect(wrong).toEqual({ ok: false, reason: 'bad-response', username: '100', uri: URI });
   });
 
   it('keeps a nonce valid for the whole default lifetime of 300 s', () => {
@@ -273,5 +274,39 @@ describe('DigestServer.verify', () => {
     }
     // Credentials without algorithm mean MD5 (RFC 7616 §3.3).
     expect(verify(server, withParam(good, 'algorithm', undefined))).toMatchObject({ reason: 'unsupported-algorithm' });
+  });
+});
+
+describe('DigestServer properties', () => {
+  const printable = fc.string({ unit: fc.constantFrom(...'az09 "\\,=@:;\u00e9\u4e2d'.split('')), minLength: 1, maxLength: 16 });
+
+  it('verifies any client answer for any user name, password and uri', () => {
+    fc.assert(
+      fc.property(printable, printable, printable, fc.constantFrom('SHA-256' as const, 'MD5' as const), (username, password, uri, algorithm) => {
+        const { server } = setup();
+        const headerValue = answerChallenge({ challenge: challengeFor(server, algorithm), method: 'OPTIONS', uri, username, password });
+        const result = server.verify({
+          method: 'OPTIONS',
+          headerValue,
+          lookupHa1: (user, realm, alg) => (user === username ? computeHa1(alg, user, realm, password) : undefined),
+        });
+        expect(result).toEqual({ ok: true, username, realm: REALM, uri, algorithm });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('never throws on arbitrary or mangled credentials', () => {
+    const { server } = setup();
+    const good = answer(challengeFor(server, 'SHA-256'));
+    const mangled = fc
+      .tuple(fc.nat({ max: good.length }), fc.nat({ max: 8 }), fc.string({ unit: 'binary', maxLength: 8 }))
+      .map(([at, cut, insert]) => good.slice(0, at) + insert + good.slice(at + cut));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), mangled), (headerValue) => {
+        expect(typeof verify(server, headerValue).ok).toBe('boolean');
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
