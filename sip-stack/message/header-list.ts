@@ -7,6 +7,11 @@ import { skipQuoted } from './params.js';
  * Empty elements are a syntax error for the list headers this is used on.
  */
 export function splitHeaderList(value: string): string[] | SipParseError {
+  // Most list headers hold one value per line: nothing to split.
+  if (value.indexOf(',') < 0 && value.indexOf('"') < 0) {
+    const one = trimLws(value);
+    return one.length === 0 ? new SipParseError('Empty element in header list') : [one];
+  }
   const parts: string[] = [];
   let start = 0;
   let inAngle = false;

@@ -1,17 +1,19 @@
-/** RFC 3261 §7.3.3 compact forms, plus the later ones (RFC 3515 r, 3891 -, 4028 x, 3892 b, 3265 o/u, 3841 a/j, 3428 y, 3840 d). */
-const COMPACT: Record<string, string> = {
-  i: 'call-id', m: 'contact', f: 'from', t: 'to', v: 'via', l: 'content-length', c: 'content-type',
-  k: 'supported', s: 'subject', e: 'content-encoding', o: 'event', r: 'refer-to', u: 'allow-events',
-  x: 'session-expires', y: 'identity', b: 'referred-by', a: 'accept-contact', d: 'request-disposition',
-  j: 'reject-contact',
-};
+/** RFC 3261 §7.3.3 compact forms, plus the later ones (RFC 3515 r, 4028 x, 3892 b, 3265 o/u, 3841 a/j/d, 4474 y). */
+const COMPACT = new Map<string, string>([
+  ['i', 'call-id'], ['m', 'contact'], ['f', 'from'], ['t', 'to'], ['v', 'via'], ['l', 'content-length'],
+  ['c', 'content-type'], ['k', 'supported'], ['s', 'subject'], ['e', 'content-encoding'], ['o', 'event'],
+  ['r', 'refer-to'], ['u', 'allow-events'], ['x', 'session-expires'], ['y', 'identity'], ['b', 'referred-by'],
+  ['a', 'accept-contact'], ['d', 'request-disposition'], ['j', 'reject-contact'],
+]);
 
-/** Header names as we write them on messages we build. */
-const CANONICAL: Record<string, string> = {
-  'call-id': 'Call-ID', cseq: 'CSeq', via: 'Via', www: 'WWW', 'www-authenticate': 'WWW-Authenticate',
-  'mime-version': 'MIME-Version', 'rack': 'RAck', 'rseq': 'RSeq',
-};
+/** Header names as we write them on messages we build, where the usual capitalisation is wrong. */
+const CANONICAL = new Map<string, string>([
+  ['call-id', 'Call-ID'], ['cseq', 'CSeq'], ['www-authenticate', 'WWW-Authenticate'],
+  ['mime-version', 'MIME-Version'], ['rack', 'RAck'], ['rseq', 'RSeq'],
+]);
 
+// Maps, not object literals: a peer's header named "constructor" or "__proto__" must not hit
+// Object.prototype.
 const keyCache = new Map<string, string>();
 
 /** The lookup key of a header name: lower-cased full form ("v" and "VIA" both give "via"). */
@@ -19,7 +21,7 @@ export function headerKey(name: string): string {
   let key = keyCache.get(name);
   if (key === undefined) {
     const lower = name.toLowerCase();
-    key = COMPACT[lower] ?? lower;
+    key = COMPACT.get(lower) ?? lower;
     // Bounded so that a peer inventing header names cannot grow it without limit.
     if (keyCache.size < 4096) keyCache.set(name, key);
   }
@@ -28,9 +30,14 @@ export function headerKey(name: string): string {
 
 /** The conventional spelling of a header key, for headers we generate. */
 export function canonicalHeaderName(key: string): string {
-  const special = CANONICAL[key];
-  if (special) return special;
-  return key.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+  const special = CANONICAL.get(key);
+  if (special !== undefined) return special;
+  let out = '';
+  for (let i = 0; i < key.length; i++) {
+    const ch = key[i] as string;
+    out += i === 0 || key[i - 1] === '-' ? ch.toUpperCase() : ch;
+  }
+  return out;
 }
 
 /** Headers whose values are comma-separated lists and may be split or combined (§7.3.1). */
@@ -44,9 +51,19 @@ export function isListHeader(key: string): boolean {
   return LIST_HEADERS.has(key);
 }
 
-/** Headers that may appear once only; a second occurrence makes a request malformed (RFC 4475 §3.3.8). */
-const SINGLE_HEADERS = new Set(['to', 'from', 'call-id', 'cseq', 'max-forwards', 'content-length', 'content-type', 'expires']);
+/**
+ * Headers that may appear once only; a second occurrence makes a request malformed (RFC 4475
+ * §3.3.8). Each has a bit, so that checkMessage can find duplicates without allocating.
+ */
+const SINGLE_HEADERS = new Map<string, number>(
+  ['to', 'from', 'call-id', 'cseq', 'max-forwards', 'content-length', 'content-type', 'expires'].map((k, i) => [k, 1 << i]),
+);
 
 export function isSingleHeader(key: string): boolean {
   return SINGLE_HEADERS.has(key);
+}
+
+/** The bit of a single-value header key, or 0. */
+export function singleHeaderBit(key: string): number {
+  return SINGLE_HEADERS.get(key) ?? 0;
 }

@@ -31,6 +31,8 @@ export function makeResponse(request: SipRequest, status: number, options: Respo
 }
 
 function toHeader(request: SipRequest, to: Header, status: number, toTag: string | undefined): Header {
-  if (status === 100 || toTag === undefined || request.toTag !== undefined) return to;
+  if (status === 100 || toTag === undefined) return to;
+  // A malformed To (answered 400) is copied as it is: there is no dialog to tag.
+  if (request.check('to') !== undefined || request.toTag !== undefined) return to;
   return { name: to.name, key: to.key, value: `${to.value};tag=${toTag}` };
 }

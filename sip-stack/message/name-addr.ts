@@ -1,5 +1,5 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
-import { DQUOTE, QUESTION, isTokenChar, isWhitespace, trimLws } from '../parser/char-codes.js';
+import { COLON, COMMA, DQUOTE, GT, LT, QUESTION, SEMI, isTokenChar, isWhitespace, skipLws, trimEnd } from '../parser/char-codes.js';
 import { type Params, formatParams, parseParams, quote, skipQuoted, unquote } from './params.js';
 import { type Uri, formatUri, parseUri } from './sip-uri.js';
 
@@ -14,55 +14,73 @@ export interface NameAddr {
 }
 
 export function parseNameAddr(value: string): NameAddr | SipParseError {
-  const s = trimLws(value);
-  const lt = findOpeningAngle(s);
-  if (lt instanceof SipParseError) return lt;
-  if (lt < 0) return parseAddrSpec(s);
-  const displayName = parseDisplayName(s.slice(0, lt));
+  const start = skipLws(value, 0);
+  const end = trimEnd(value, start, value.length);
+  if (start === end) return new SipParseError('Empty address');
+  if (value.charCodeAt(start) === DQUOTE) return parseQuotedForm(value, start, end);
+  const lt = openingAngle(value, start, end);
+  if (lt < 0) return parseAddrSpec(value, start, end);
+  const displayName = tokenDisplayName(value, start, lt);
   if (displayName instanceof SipParseError) return displayName;
-  const gt = s.indexOf('>', lt);
-  if (gt < 0) return new SipParseError('Missing > in name-addr');
+  return parseAngleForm(value, lt, end, displayName);
+}
+
+/** `"display name" <uri>`: nothing but LWS may stand between the closing quote and `<`. */
+function parseQuotedForm(s: string, start: number, end: number): NameAddr | SipParseError {
+  const close = skipQuoted(s, start, end);
+  if (close < 0) return new SipParseError('Unterminated quoted display name');
+  const lt = skipLws(s, close, end);
+  if (lt >= end || s.charCodeAt(lt) !== LT) return new SipParseError('Quoted display name without <URI>');
+  return parseAngleForm(s, lt, end, unquote(s.slice(start, close)));
+}
+
+/**
+ * The `<` of a name-addr, or -1 for an addr-spec. An unquoted display name holds tokens and LWS
+ * only, while an addr-spec has its scheme's ':' before any '<' (which may then occur in a
+ * quoted header parameter).
+ */
+function openingAngle(s: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === LT) return i;
+    if (c === COLON || c === SEMI || c === DQUOTE) return -1;
+  }
+  return -1;
+}
+
+/** An unquoted display name is a sequence of tokens separated by LWS (§25.1). */
+function tokenDisplayName(s: string, start: number, lt: number): string | undefined | SipParseError {
+  const end = trimEnd(s, start, lt);
+  if (end === start) return undefined;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!isTokenChar(c) && !isWhitespace(c)) return new SipParseError('Invalid character in display name');
+  }
+  return s.slice(start, end);
+}
+
+function parseAngleForm(s: string, lt: number, end: number, displayName: string | undefined): NameAddr | SipParseError {
+  const gt = s.indexOf('>', lt + 1);
+  if (gt < 0 || gt >= end) return new SipParseError('Missing > in name-addr');
   const uri = parseUri(s.slice(lt + 1, gt));
   if (uri instanceof SipParseError) return uri;
-  const params = parseParams(s, gt + 1);
+  const params = parseParams(s, gt + 1, end);
   if (params instanceof SipParseError) return params;
   return { displayName, uri, params };
 }
 
-/** Index of the `<` that opens the URI, skipping a quoted display name; -1 for addr-spec. */
-function findOpeningAngle(s: string): number | SipParseError {
-  let i = 0;
-  if (s.charCodeAt(0) === DQUOTE) {
-    i = skipQuoted(s, 0);
-    if (i < 0) return new SipParseError('Unterminated quoted display name');
-  }
-  const lt = s.indexOf('<', i);
-  if (i > 0 && lt < 0) return new SipParseError('Quoted display name without <URI>');
-  return lt;
-}
-
-function parseDisplayName(raw: string): string | undefined | SipParseError {
-  const s = trimLws(raw);
-  if (s.length === 0) return undefined;
-  if (s.charCodeAt(0) === DQUOTE) return unquote(s);
-  // An unquoted display name is a sequence of tokens separated by LWS (§25.1).
-  for (let i = 0; i < s.length; i++) {
+/** §20.10: without `<>` the first ';' ends the URI, and a URI with ',', '?' or ';' needs `<>`. */
+function parseAddrSpec(s: string, start: number, end: number): NameAddr | SipParseError {
+  let semi = s.indexOf(';', start);
+  if (semi < 0 || semi > end) semi = end;
+  const uriEnd = trimEnd(s, start, semi);
+  for (let i = start; i < uriEnd; i++) {
     const c = s.charCodeAt(i);
-    if (!isTokenChar(c) && !isWhitespace(c)) return new SipParseError('Invalid character in display name');
+    if (c === QUESTION || c === COMMA || c === LT || c === GT) return new SipParseError('URI with headers or separators must be enclosed in <>');
   }
-  return s;
-}
-
-function parseAddrSpec(s: string): NameAddr | SipParseError {
-  const semi = s.indexOf(';');
-  const uriRaw = semi >= 0 ? s.slice(0, semi) : s;
-  // §20: a URI with ';', ',' or '?' must be enclosed in <>; the ';' already ends it here.
-  if (uriRaw.indexOf('?') >= 0 || uriRaw.charCodeAt(uriRaw.length - 1) === QUESTION) {
-    return new SipParseError('URI with headers must be enclosed in <>');
-  }
-  const uri = parseUri(trimLws(uriRaw));
+  const uri = parseUri(s.slice(start, uriEnd));
   if (uri instanceof SipParseError) return uri;
-  const params = semi >= 0 ? parseParams(s, semi) : new Map<string, string | null>();
+  const params = parseParams(s, semi, end);
   if (params instanceof SipParseError) return params;
   return { displayName: undefined, uri, params };
 }
@@ -71,4 +89,3 @@ export function formatNameAddr(addr: NameAddr): string {
   const name = addr.displayName === undefined ? '' : `${quote(addr.displayName)} `;
   return `${name}<${formatUri(addr.uri)}>${formatParams(addr.params)}`;
 }
-

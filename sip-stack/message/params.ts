@@ -1,15 +1,18 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
-import { BACKSLASH, COMMA, DQUOTE, EQUALS, SEMI, isWhitespace, trimLws } from '../parser/char-codes.js';
+import {
+  BACKSLASH, COMMA, CR, DQUOTE, EQUALS, LF, SEMI, isWhitespace, lowerSlice, skipLws, trimEnd,
+} from '../parser/char-codes.js';
 
 /**
  * Generic parameters (`;name[=value]`, RFC 3261 §25.1 generic-param). Names are case-insensitive
- * and stored lower-cased; a parameter without a value maps to null.
+ * and stored lower-cased; values are kept as sent (quotes and %-escapes included); a parameter
+ * without a value maps to null.
  */
 export type Params = Map<string, string | null>;
 
 /** End index of a quoted string that starts at `start` (the opening quote), or -1 if unterminated. */
-export function skipQuoted(s: string, start: number): number {
-  for (let i = start + 1; i < s.length; i++) {
+export function skipQuoted(s: string, start: number, end = s.length): number {
+  for (let i = start + 1; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === BACKSLASH) i++;
     else if (c === DQUOTE) return i + 1;
@@ -17,52 +20,57 @@ export function skipQuoted(s: string, start: number): number {
   return -1;
 }
 
-/** Parses `;a=b;c` from `start` to the end of `s` (which holds one list element). */
-export function parseParams(s: string, start: number): Params | SipParseError {
+/** Parses `;a=b;c` in s[start, end), LWS allowed around every separator (§25.1 SEMI, EQUAL). */
+export function parseParams(s: string, start: number, end = s.length): Params | SipParseError {
   const params: Params = new Map();
-  let i = start;
-  while (i < s.length) {
-    while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
-    if (i >= s.length) break;
+  let i = skipLws(s, start, end);
+  while (i < end) {
     if (s.charCodeAt(i) !== SEMI) return new SipParseError('Malformed parameter list');
-    const end = paramEnd(s, i + 1);
-    if (end < 0) return new SipParseError('Unterminated quoted parameter');
-    const added = addParam(params, s, i + 1, end);
-    if (added) return added;
-    i = end;
+    const next = readParam(s, i + 1, end, params);
+    if (next instanceof SipParseError) return next;
+    i = skipLws(s, next, end);
   }
   return params;
 }
 
-function paramEnd(s: string, from: number): number {
-  for (let i = from; i < s.length; i++) {
+/** Reads one `name[=value]` from `i` into `params`; returns the index after it. */
+function readParam(s: string, i: number, end: number, params: Params): number | SipParseError {
+  const nameStart = skipLws(s, i, end);
+  let j = nameStart;
+  while (j < end && !endsName(s.charCodeAt(j))) j++;
+  const nameEnd = j;
+  if (nameEnd === nameStart) return new SipParseError('Empty or invalid parameter name');
+  j = skipLws(s, j, end);
+  let value: string | null = null;
+  if (j < end && s.charCodeAt(j) === EQUALS) {
+    const valueStart = skipLws(s, j + 1, end);
+    j = valueEnd(s, valueStart, end);
+    if (j < 0) return new SipParseError('Unterminated quoted parameter');
+    const valueStop = trimEnd(s, valueStart, j);
+    if (valueStop === valueStart) return new SipParseError('Empty parameter value');
+    value = s.slice(valueStart, valueStop);
+  } else if (j < end && s.charCodeAt(j) !== SEMI) {
+    return new SipParseError('Empty or invalid parameter name');
+  }
+  params.set(lowerSlice(s, nameStart, nameEnd), value);
+  return j;
+}
+
+function endsName(c: number): boolean {
+  return c === EQUALS || c === SEMI || c === COMMA || c === DQUOTE || isWhitespace(c);
+}
+
+/** A value runs to the next `;` or `,` outside quotes (LWS inside is kept, as peers send it). */
+function valueEnd(s: string, i: number, end: number): number {
+  for (; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === DQUOTE) {
-      const q = skipQuoted(s, i);
+      const q = skipQuoted(s, i, end);
       if (q < 0) return -1;
       i = q - 1;
     } else if (c === SEMI || c === COMMA) return i;
   }
-  return s.length;
-}
-
-function addParam(params: Params, s: string, start: number, end: number): SipParseError | undefined {
-  const eq = s.indexOf('=', start);
-  const hasValue = eq >= 0 && eq < end;
-  const name = trimLws(s, start, hasValue ? eq : end).toLowerCase();
-  if (name.length === 0 || !isParamName(name)) return new SipParseError('Empty or invalid parameter name');
-  const value = hasValue ? trimLws(s, eq + 1, end) : null;
-  if (value !== null && value.length === 0) return new SipParseError(`Empty value for parameter ${name}`);
-  params.set(name, value);
-  return undefined;
-}
-
-function isParamName(name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (isWhitespace(c) || c === EQUALS || c === DQUOTE) return false;
-  }
-  return true;
+  return end;
 }
 
 export function formatParams(params: Params): string {
@@ -74,6 +82,7 @@ export function formatParams(params: Params): string {
 /** Removes the quotes and backslash escapes of a quoted-string (§25.1 quoted-pair). */
 export function unquote(s: string): string {
   if (s.length < 2 || s.charCodeAt(0) !== DQUOTE) return s;
+  if (s.indexOf('\\') < 0) return s.slice(1, -1);
   let out = '';
   for (let i = 1; i < s.length - 1; i++) {
     const c = s.charCodeAt(i);
@@ -83,10 +92,15 @@ export function unquote(s: string): string {
   return out;
 }
 
+/** Quotes a display name; CR and LF cannot be escaped (§25.1 quoted-pair) and become SP. */
 export function quote(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
+    if (c === CR || c === LF) {
+      out += ' ';
+      continue;
+    }
     if (c === DQUOTE || c === BACKSLASH) out += '\\';
     out += s[i];
   }

@@ -1,11 +1,13 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
-import { isDigit } from '../parser/char-codes.js';
-import { type CSeq, parseCSeq } from './cseq.js';
+import type { CSeq } from './cseq.js';
 import { splitHeaderList } from './header-list.js';
 import { headerKey } from './header-name.js';
-import { type NameAddr, parseNameAddr } from './name-addr.js';
+import { type ContactList, VIEW_PARSERS, type ViewKey, type ViewTypes } from './message-views.js';
+import type { NameAddr } from './name-addr.js';
 import { type Uri, parseUri } from './sip-uri.js';
-import { type Via, parseVia } from './via.js';
+import type { Via } from './via.js';
+
+export type { ContactList, ViewKey } from './message-views.js';
 
 /** One header line as received: the name as spelt on the wire, its lookup key and its value. */
 export interface Header {
@@ -13,8 +15,6 @@ export interface Header {
   readonly key: string;
   readonly value: string;
 }
-
-export type ContactList = NameAddr[] | '*';
 
 /** Splits a parsed message's header lines on demand (see SipMessage.headers). */
 export type HeaderReader = () => Header[] | SipParseError;
@@ -25,9 +25,9 @@ export type HeaderReader = () => Header[] | SipParseError;
  * header passes through untouched. An unmodified parsed message serialises to its source bytes.
  */
 export abstract class SipMessage {
-  body: Buffer;
   /** The bytes this message was parsed from, while it is unmodified. */
   protected source: Buffer | undefined;
+  private bodyBytes: Buffer;
   private views: Map<ViewKey, unknown> | undefined;
   private headerList: Header[] | undefined;
   private headerReader: HeaderReader | undefined;
@@ -36,30 +36,45 @@ export abstract class SipMessage {
   protected constructor(headers: Header[] | HeaderReader, body: Buffer, source?: Buffer) {
     if (typeof headers === 'function') this.headerReader = headers;
     else this.headerList = headers;
-    this.body = body;
+    this.bodyBytes = body;
     this.source = source;
   }
 
   /**
    * Headers in arrival order. A parsed message splits its header lines on first use, so that a
    * message that is only framed, matched and dropped (a retransmission) never pays for it.
+   * Read-only: change headers through set/append/prepend/remove or by assigning a new list, so
+   * that the memoised views and the source bytes are dropped.
    */
-  get headers(): Header[] {
-    if (this.headerList === undefined) this.readHeaders();
-    return this.headerList as Header[];
+  get headers(): readonly Header[] {
+    return this.list();
   }
 
-  set headers(list: Header[]) {
-    this.headerList = list;
+  set headers(list: readonly Header[]) {
+    this.headerList = list.slice();
     this.headerReader = undefined;
     this.source = undefined;
     this.views = undefined;
+  }
+
+  /** The body; assigning one also sets Content-Length to its byte length. */
+  get body(): Buffer {
+    return this.bodyBytes;
+  }
+
+  set body(body: Buffer) {
+    this.setBody(body);
   }
 
   /** A malformed header line found when the headers were split, if any. */
   get headerError(): SipParseError | undefined {
     if (this.headerList === undefined) this.readHeaders();
     return this.headerSyntaxError;
+  }
+
+  private list(): Header[] {
+    if (this.headerList === undefined) this.readHeaders();
+    return this.headerList as Header[];
   }
 
   private readHeaders(): void {
@@ -79,7 +94,7 @@ export abstract class SipMessage {
   /** The first value of a header, by any spelling of its name (compact forms included). */
   get(name: string): string | undefined {
     const key = headerKey(name);
-    for (const h of this.headers) if (h.key === key) return h.value;
+    for (const h of this.list()) if (h.key === key) return h.value;
     return undefined;
   }
 
@@ -91,7 +106,7 @@ export abstract class SipMessage {
   getAll(name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];
-    for (const h of this.headers) if (h.key === key) out.push(h.value);
+    for (const h of this.list()) if (h.key === key) out.push(h.value);
     return out;
   }
 
@@ -106,39 +121,41 @@ export abstract class SipMessage {
     return out;
   }
 
-  /** Replaces every line of the header with one line (appended where the first one stood). */
+  /** Replaces every line of the header with one line (where the first one stood, else at the end). */
   set(name: string, value: string): this {
     const key = headerKey(name);
-    const at = this.headers.findIndex((h) => h.key === key);
+    const at = this.list().findIndex((h) => h.key === key);
     this.remove(name);
     const header = { name, key, value };
-    if (at < 0) this.headers.push(header);
-    else this.headers.splice(at, 0, header);
+    if (at < 0) this.list().push(header);
+    else this.list().splice(at, 0, header);
     return this;
   }
 
   append(name: string, value: string): this {
-    this.touch(headerKey(name));
-    this.headers.push({ name, key: headerKey(name), value });
+    const key = headerKey(name);
+    this.touch(key);
+    this.list().push({ name, key, value });
     return this;
   }
 
   prepend(name: string, value: string): this {
-    this.touch(headerKey(name));
-    this.headers.unshift({ name, key: headerKey(name), value });
+    const key = headerKey(name);
+    this.touch(key);
+    this.list().unshift({ name, key, value });
     return this;
   }
 
   remove(name: string): this {
     const key = headerKey(name);
     this.touch(key);
-    this.headers = this.headers.filter((h) => h.key !== key);
+    this.headerList = this.list().filter((h) => h.key !== key);
     return this;
   }
 
   /** Sets the body and its Content-Type; Content-Length follows the byte length. */
   setBody(body: Buffer, contentType?: string): this {
-    this.body = body;
+    this.bodyBytes = body;
     this.source = undefined;
     if (contentType !== undefined) this.set('Content-Type', contentType);
     else if (body.length === 0) this.remove('Content-Type');
@@ -248,10 +265,10 @@ export abstract class SipMessage {
   serialize(): Buffer {
     if (this.source) return this.source;
     let head = this.startLine() + '\r\n';
-    for (const h of this.headers) head += `${h.name}: ${h.value}\r\n`;
+    for (const h of this.list()) head += `${h.name}: ${h.value}\r\n`;
     head += '\r\n';
-    if (this.body.length === 0) return Buffer.from(head, 'utf8');
-    return Buffer.concat([Buffer.from(head, 'utf8'), this.body]);
+    if (this.bodyBytes.length === 0) return Buffer.from(head, 'utf8');
+    return Buffer.concat([Buffer.from(head, 'utf8'), this.bodyBytes]);
   }
 
   toString(): string {
@@ -262,29 +279,55 @@ export abstract class SipMessage {
 export class SipRequest extends SipMessage {
   readonly isRequest = true;
   private parsedUri: Uri | SipParseError | undefined;
+  private methodName: string;
+  private uriText: string;
+  private versionText: string;
 
-  constructor(
-    public method: string,
-    public uri: string,
-    headers: Header[] | HeaderReader = [],
-    body: Buffer = EMPTY,
-    public version = 'SIP/2.0',
-    source?: Buffer,
-  ) {
+  constructor(method: string, uri: string, headers: Header[] | HeaderReader = [], body: Buffer = EMPTY, version = 'SIP/2.0', source?: Buffer) {
     super(headers, body, source);
+    this.methodName = method;
+    this.uriText = uri;
+    this.versionText = version;
+  }
+
+  get method(): string {
+    return this.methodName;
+  }
+
+  set method(method: string) {
+    this.methodName = method;
+    this.source = undefined;
+  }
+
+  /** The Request-URI as text. */
+  get uri(): string {
+    return this.uriText;
+  }
+
+  set uri(uri: string) {
+    this.setUri(uri);
+  }
+
+  get version(): string {
+    return this.versionText;
+  }
+
+  set version(version: string) {
+    this.versionText = version;
+    this.source = undefined;
   }
 
   startLine(): string {
-    return `${this.method} ${this.uri} ${this.version}`;
+    return `${this.methodName} ${this.uriText} ${this.versionText}`;
   }
 
   /** The parsed Request-URI, or the reason it is malformed. */
   get requestUri(): Uri | SipParseError {
-    return (this.parsedUri ??= parseUri(this.uri));
+    return (this.parsedUri ??= parseUri(this.uriText));
   }
 
   setUri(uri: string): this {
-    this.uri = uri;
+    this.uriText = uri;
     this.parsedUri = undefined;
     this.source = undefined;
     return this;
@@ -293,92 +336,51 @@ export class SipRequest extends SipMessage {
 
 export class SipResponse extends SipMessage {
   readonly isRequest = false;
+  private statusCode: number;
+  private reasonText: string;
+  private versionText: string;
 
-  constructor(
-    public status: number,
-    public reason: string,
-    headers: Header[] | HeaderReader = [],
-    body: Buffer = EMPTY,
-    public version = 'SIP/2.0',
-    source?: Buffer,
-  ) {
+  constructor(status: number, reason: string, headers: Header[] | HeaderReader = [], body: Buffer = EMPTY, version = 'SIP/2.0', source?: Buffer) {
     super(headers, body, source);
+    this.statusCode = status;
+    this.reasonText = reason;
+    this.versionText = version;
+  }
+
+  get status(): number {
+    return this.statusCode;
+  }
+
+  set status(status: number) {
+    this.statusCode = status;
+    this.source = undefined;
+  }
+
+  get reason(): string {
+    return this.reasonText;
+  }
+
+  set reason(reason: string) {
+    this.reasonText = reason;
+    this.source = undefined;
+  }
+
+  get version(): string {
+    return this.versionText;
+  }
+
+  set version(version: string) {
+    this.versionText = version;
+    this.source = undefined;
   }
 
   startLine(): string {
-    return `${this.version} ${this.status} ${this.reason}`;
+    return `${this.versionText} ${this.statusCode} ${this.reasonText}`;
   }
 }
 
 export const EMPTY = Buffer.alloc(0);
 
-interface ViewTypes {
-  via: Via[];
-  from: NameAddr;
-  to: NameAddr;
-  'call-id': string;
-  cseq: CSeq;
-  contact: ContactList;
-  route: NameAddr[];
-  'record-route': NameAddr[];
-  'max-forwards': number | undefined;
-}
-
-export type ViewKey = keyof ViewTypes;
-
-const VIEW_PARSERS: { [K in ViewKey]: (m: SipMessage) => ViewTypes[K] | SipParseError } = {
-  via: (m) => parseAll(m.values('Via'), parseVia),
-  from: (m) => requireHeader(m.get('From'), 'From', parseNameAddr),
-  to: (m) => requireHeader(m.get('To'), 'To', parseNameAddr),
-  'call-id': (m) => requireHeader(m.get('Call-ID'), 'Call-ID', parseCallId),
-  cseq: (m) => requireHeader(m.get('CSeq'), 'CSeq', parseCSeq),
-  contact: (m) => parseContacts(m.values('Contact')),
-  route: (m) => parseAll(m.values('Route'), parseNameAddr),
-  'record-route': (m) => parseAll(m.values('Record-Route'), parseNameAddr),
-  'max-forwards': (m) => {
-    const v = m.get('Max-Forwards');
-    return v === undefined ? undefined : parseSmallInt(v, 'Max-Forwards');
-  },
-};
-
-function parseContacts(values: string[] | SipParseError): ContactList | SipParseError {
-  if (values instanceof SipParseError) return values;
-  if (values.length === 1 && values[0] === '*') return '*';
-  return parseAll(values, parseNameAddr);
-}
-
-/** Call-ID = word [ "@" word ] (§25.1): no whitespace inside. */
-function parseCallId(v: string): string | SipParseError {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c <= 32 || c === 127) return new SipParseError('Malformed Call-ID');
-  }
-  return v;
-}
-
 export function isRequest(m: SipMessage): m is SipRequest {
   return m.isRequest;
-}
-
-function parseAll<T>(values: string[] | SipParseError, parse: (v: string) => T | SipParseError): T[] | SipParseError {
-  if (values instanceof SipParseError) return values;
-  const out: T[] = [];
-  for (const v of values) {
-    const parsed = parse(v);
-    if (parsed instanceof SipParseError) return parsed;
-    out.push(parsed);
-  }
-  return out;
-}
-
-function requireHeader<T>(value: string | undefined, name: string, parse: (v: string) => T | SipParseError): T | SipParseError {
-  if (value === undefined || value.length === 0) return new SipParseError(`Missing ${name} header`);
-  const parsed = parse(value);
-  return parsed instanceof SipParseError ? new SipParseError(`Malformed ${name}: ${parsed.reason}`) : parsed;
-}
-
-function parseSmallInt(v: string, name: string): number | SipParseError {
-  if (v.length === 0 || v.length > 10) return new SipParseError(`Malformed ${name}`);
-  for (let i = 0; i < v.length; i++) if (!isDigit(v.charCodeAt(i))) return new SipParseError(`Malformed ${name}`);
-  return Number(v);
 }

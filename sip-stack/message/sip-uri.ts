@@ -1,6 +1,8 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
-import { COLON, LBRACKET, PERCENT, QUESTION, SEMI, isDigit, isWhitespace } from '../parser/char-codes.js';
-import { type Params, formatParams, parseParams } from './params.js';
+import { COLON, LBRACKET, QUESTION, RBRACKET, SEMI, isDigit, lowerSlice } from '../parser/char-codes.js';
+import { type Params, formatParams } from './params.js';
+import { unescapePercent, validEscapes } from './percent-escape.js';
+import { isUriChar, parseUriParams } from './uri-params.js';
 
 /** A SIP or SIPS URI (RFC 3261 §19.1). `user` keeps its % escapes; compare with `unescape`. */
 export interface SipUri {
@@ -10,6 +12,7 @@ export interface SipUri {
   /** Lower-cased; an IPv6 reference keeps its brackets. */
   readonly host: string;
   readonly port: number | undefined;
+  /** Names lower-cased (and %-decoded when plain), values as sent. */
   readonly params: Params;
   /** The raw `?a=b&c=d` part without the `?`, escapes kept. */
   readonly headers: string | undefined;
@@ -34,75 +37,79 @@ export function isSipUri(uri: Uri): uri is SipUri {
   return uri.scheme === 'sip' || uri.scheme === 'sips';
 }
 
+export function isTelUri(uri: Uri): uri is TelUri {
+  return uri.scheme === 'tel';
+}
+
+/** Parses a URI in one pass; whitespace and control characters are errors anywhere in it. */
 export function parseUri(raw: string): Uri | SipParseError {
-  const colon = raw.indexOf(':');
-  if (colon <= 0) return new SipParseError('Malformed URI');
-  const scheme = raw.slice(0, colon).toLowerCase();
-  if (!isScheme(scheme)) return new SipParseError('Malformed URI scheme');
-  for (let i = 0; i < raw.length; i++) {
-    if (isWhitespace(raw.charCodeAt(i))) return new SipParseError('Whitespace in URI');
-  }
+  const colon = schemeEnd(raw);
+  if (colon <= 0) return new SipParseError(raw.indexOf(':') > 0 ? 'Malformed URI scheme' : 'Malformed URI');
+  const scheme = schemeName(raw, colon);
   if (scheme === 'sip' || scheme === 'sips') return parseSipUri(scheme, raw, colon + 1);
-  if (scheme === 'tel') return parseTelUri(raw.slice(colon + 1));
+  if (scheme === 'tel') return parseTelUri(raw, colon + 1);
+  if (colon + 1 === raw.length) return new SipParseError('Empty URI');
+  if (!allUriChars(raw, colon + 1, raw.length)) return new SipParseError('Whitespace in URI');
   return { scheme, opaque: raw.slice(colon + 1) };
 }
 
-function isScheme(s: string): boolean {
-  // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+/** The index of the ':' after scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), or -1. */
+function schemeEnd(s: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    const alpha = (c >= 97 && c <= 122);
-    if (i === 0 ? !alpha : !(alpha || isDigit(c) || c === 43 || c === 45 || c === 46)) return false;
+    const lower = c | 0x20;
+    if (lower >= 97 && lower <= 122) continue;
+    if (c === COLON) return i;
+    if (i === 0 || !(isDigit(c) || c === 43 || c === 45 || c === 46)) return -1;
   }
-  return s.length > 0;
+  return -1;
+}
+
+/** The lower-cased scheme; the usual ones without allocating. */
+function schemeName(s: string, colon: number): string {
+  if (colon === 3 && (s.charCodeAt(0) | 0x20) === 115 && (s.charCodeAt(1) | 0x20) === 105 && (s.charCodeAt(2) | 0x20) === 112) {
+    return 'sip';
+  }
+  const name = lowerSlice(s, 0, colon);
+  return name === 'sips' ? 'sips' : name === 'tel' ? 'tel' : name;
+}
+
+function allUriChars(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isUriChar(s.charCodeAt(i))) return false;
+  return true;
 }
 
 function parseSipUri(scheme: 'sip' | 'sips', raw: string, start: number): SipUri | SipParseError {
-  // Unescaped '@' cannot occur in params or headers, so the first one ends the userinfo.
+  // An unescaped '@' cannot occur in params or headers (§25.1), so the first one ends userinfo.
   const at = raw.indexOf('@', start);
-  let user: string | undefined;
-  let password: string | undefined;
-  let hostStart = start;
-  if (at >= 0) {
-    const colon = raw.indexOf(':', start);
-    const userEnd = colon >= 0 && colon < at ? colon : at;
-    user = raw.slice(start, userEnd);
-    if (userEnd < at) password = raw.slice(userEnd + 1, at);
-    if (!validEscapes(user) || (password !== undefined && !validEscapes(password))) {
-      return new SipParseError('Invalid escape in URI user part');
-    }
-    hostStart = at + 1;
-  }
-  return parseHostAndRest(scheme, raw, hostStart, user, password);
+  if (at < 0) return parseHostAndRest(scheme, raw, start, undefined, undefined);
+  // Neither user nor password may hold an unescaped ':' (§25.1), so the first one splits them.
+  let userEnd = raw.indexOf(':', start);
+  if (userEnd < 0 || userEnd > at) userEnd = at;
+  if (userEnd === start) return new SipParseError('Empty URI user part');
+  if (!allUriChars(raw, start, at)) return new SipParseError('Invalid character in URI user part');
+  if (!validEscapes(raw, start, at)) return new SipParseError('Invalid escape in URI user part');
+  const user = raw.slice(start, userEnd);
+  const password = userEnd < at ? raw.slice(userEnd + 1, at) : undefined;
+  return parseHostAndRest(scheme, raw, at + 1, user, password);
 }
 
 function parseHostAndRest(
   scheme: 'sip' | 'sips', raw: string, start: number, user: string | undefined, password: string | undefined,
 ): SipUri | SipParseError {
-  const hostEnd = findHostPortEnd(raw, start);
-  const hostPort = parseHostPort(raw.slice(start, hostEnd));
+  const hostPort = parseHostPortAt(raw, start, raw.length, true);
   if (hostPort instanceof SipParseError) return hostPort;
-  const q = raw.indexOf('?', hostEnd);
-  const paramsEnd = q >= 0 ? q : raw.length;
-  const params = parseParams(raw.slice(hostEnd, paramsEnd), 0);
+  const params = parseUriParams(raw, hostPort.end, raw.length);
   if (params instanceof SipParseError) return params;
-  for (const v of params.values()) if (v !== null && !validEscapes(v)) return new SipParseError('Invalid escape in URI parameter');
-  const headers = q >= 0 ? raw.slice(q + 1) : undefined;
-  if (headers !== undefined && (headers.length === 0 || !validEscapes(headers))) return new SipParseError('Malformed URI headers');
+  const q = raw.indexOf('?', hostPort.end);
+  let headers: string | undefined;
+  if (q >= 0) {
+    if (q + 1 === raw.length || !allUriChars(raw, q + 1, raw.length) || !validEscapes(raw, q + 1)) {
+      return new SipParseError('Malformed URI headers');
+    }
+    headers = raw.slice(q + 1);
+  }
   return { scheme, user, password, host: hostPort.host, port: hostPort.port, params, headers };
-}
-
-function findHostPortEnd(raw: string, start: number): number {
-  let i = start;
-  if (raw.charCodeAt(i) === LBRACKET) {
-    const close = raw.indexOf(']', i);
-    i = close < 0 ? raw.length : close + 1;
-  }
-  for (; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === SEMI || c === QUESTION) return i;
-  }
-  return raw.length;
 }
 
 export interface HostPort {
@@ -112,82 +119,98 @@ export interface HostPort {
 
 /** Parses `host[:port]` where host is a hostname, IPv4 address or bracketed IPv6 reference. */
 export function parseHostPort(s: string): HostPort | SipParseError {
-  let hostEnd: number;
-  if (s.charCodeAt(0) === LBRACKET) {
-    const close = s.indexOf(']');
-    if (close < 0 || !isIpv6Body(s, 1, close)) return new SipParseError('Malformed IPv6 reference');
-    hostEnd = close + 1;
-  } else {
-    const colon = s.indexOf(':');
-    hostEnd = colon >= 0 ? colon : s.length;
-    if (!isHostname(s, 0, hostEnd)) return new SipParseError('Malformed host');
-  }
-  const host = s.slice(0, hostEnd).toLowerCase();
-  if (hostEnd === s.length) return { host, port: undefined };
+  const parsed = parseHostPortAt(s, 0, s.length, false);
+  return parsed instanceof SipParseError ? parsed : { host: parsed.host, port: parsed.port };
+}
+
+interface HostPortAt extends HostPort {
+  /** Where the host[:port] ended (at `;`, `?` or `end`). */
+  end: number;
+}
+
+/**
+ * Parses host[:port] from `start`. In a URI (`inUri`) it ends at `;` or `?`; otherwise it must
+ * fill s[start, end).
+ */
+export function parseHostPortAt(s: string, start: number, end: number, inUri: boolean): HostPortAt | SipParseError {
+  const hostEnd = s.charCodeAt(start) === LBRACKET ? ipv6End(s, start, end) : hostnameEnd(s, start, end);
+  if (hostEnd < 0) return new SipParseError('Malformed IPv6 reference');
+  if (hostEnd === start) return new SipParseError('Malformed host');
+  const host = hostUpper ? s.slice(start, hostEnd).toLowerCase() : s.slice(start, hostEnd);
+  if (hostEnd === end || (inUri && isUriDelimiter(s.charCodeAt(hostEnd)))) return { host, port: undefined, end: hostEnd };
   if (s.charCodeAt(hostEnd) !== COLON) return new SipParseError('Malformed host');
-  const port = parsePort(s.slice(hostEnd + 1));
-  return port === undefined ? new SipParseError('Malformed port') : { host, port };
+  let portEnd = hostEnd + 1;
+  while (portEnd < end && isDigit(s.charCodeAt(portEnd))) portEnd++;
+  if (portEnd < end && !(inUri && isUriDelimiter(s.charCodeAt(portEnd)))) return new SipParseError('Malformed port');
+  const port = portValue(s, hostEnd + 1, portEnd);
+  return port === undefined ? new SipParseError('Malformed port') : { host, port, end: portEnd };
+}
+
+function isUriDelimiter(c: number): boolean {
+  return c === SEMI || c === QUESTION;
+}
+
+/**
+ * Whether the host the scanners just read holds upper-case letters: a side result rather than a
+ * returned object, since this runs for every URI and Via and hosts are almost always lower case.
+ */
+let hostUpper = false;
+
+/** hostname / IPv4address (§25.1): alphanumerics, '-' and '.'. */
+function hostnameEnd(s: string, start: number, end: number): number {
+  let upper = false;
+  let i = start;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || isDigit(c) || c === 46 || c === 45) continue;
+    if (c >= 65 && c <= 90) upper = true;
+    else break;
+  }
+  hostUpper = upper;
+  return i;
+}
+
+/** End of a `[...]` IPv6 reference holding hex digits, ':' and '.', or -1. */
+function ipv6End(s: string, start: number, end: number): number {
+  let i = start + 1;
+  let upper = false;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c) || c === COLON || c === 46 || (c >= 97 && c <= 102)) continue;
+    if (c >= 65 && c <= 70) upper = true;
+    else break;
+  }
+  hostUpper = upper;
+  if (i >= end || s.charCodeAt(i) !== RBRACKET || i - start < 3) return -1;
+  return i + 1;
 }
 
 export function parsePort(s: string): number | undefined {
-  if (s.length === 0 || s.length > 5) return undefined;
   for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return undefined;
-  const n = Number(s);
+  return portValue(s, 0, s.length);
+}
+
+/** A decimal 0..65535 of 1 to 5 digits (already checked to be digits). */
+function portValue(s: string, start: number, end: number): number | undefined {
+  if (end === start || end - start > 5) return undefined;
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + s.charCodeAt(i) - 48;
   return n <= 65535 ? n : undefined;
 }
 
-function isHostname(s: string, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    const ok = isDigit(c) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 45 || c === 46;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-function isIpv6Body(s: string, start: number, end: number): boolean {
-  if (end - start < 2) return false;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    const ok = isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === COLON || c === 46;
-    if (!ok) return false;
-  }
-  return true;
-}
-
-function validEscapes(s: string): boolean {
-  for (let i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
-    if (!isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2))) return false;
-  }
-  return true;
-}
-
-function isHex(c: number): boolean {
-  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-function parseTelUri(rest: string): TelUri | SipParseError {
-  const semi = rest.indexOf(';');
-  const number = semi >= 0 ? rest.slice(0, semi) : rest;
-  if (number.length === 0) return new SipParseError('Malformed tel URI');
-  const params = semi >= 0 ? parseParams(rest, semi) : new Map<string, string | null>();
-  return params instanceof SipParseError ? params : { scheme: 'tel', number, params };
+function parseTelUri(raw: string, start: number): TelUri | SipParseError {
+  let semi = raw.indexOf(';', start);
+  if (semi < 0) semi = raw.length;
+  if (semi === start || !allUriChars(raw, start, semi)) return new SipParseError('Malformed tel URI');
+  const params = parseUriParams(raw, semi, raw.length);
+  if (params instanceof SipParseError) return params;
+  // A tel URI has no headers part (RFC 3966 §3).
+  if (raw.indexOf('?', semi) >= 0) return new SipParseError('Malformed tel URI');
+  return { scheme: 'tel', number: raw.slice(start, semi), params };
 }
 
 /** Decodes %HH escapes once (RFC 3261 §19.1.4: escaped and unescaped forms are equal). */
-export function unescapeUriPart(s: string): string {
-  if (s.indexOf('%') < 0) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === PERCENT && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2))) {
-      out += String.fromCharCode(parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else out += s[i];
-  }
-  return out;
-}
+export const unescapeUriPart = unescapePercent;
 
 export function formatUri(uri: Uri): string {
   if (isSipUri(uri)) {
@@ -199,10 +222,7 @@ export function formatUri(uri: Uri): string {
     if (uri.headers !== undefined) out += `?${uri.headers}`;
     return out;
   }
-  if (uri.scheme === 'tel') {
-    const tel = uri as TelUri;
-    return `tel:${tel.number}${formatParams(tel.params)}`;
-  }
+  if (isTelUri(uri)) return `tel:${uri.number}${formatParams(uri.params)}`;
   return `${uri.scheme}:${(uri as OtherUri).opaque}`;
 }
 

@@ -1,7 +1,7 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
-import { SEMI, SLASH, isTokenChar, isWhitespace } from '../parser/char-codes.js';
+import { LBRACKET, SLASH, isTokenChar, isWhitespace, skipLws, trimEnd } from '../parser/char-codes.js';
 import { type Params, formatParams, parseParams } from './params.js';
-import { parseHostPort, parsePort } from './sip-uri.js';
+import { type HostPort, parseHostPort, parseHostPortAt, parsePort } from './sip-uri.js';
 
 /** RFC 3261 §8.1.1.7: branches of RFC 3261 elements start with this cookie. */
 export const MAGIC_COOKIE = 'z9hG4bK';
@@ -21,25 +21,84 @@ export interface Via {
   readonly rport: number | null | undefined;
 }
 
-export function parseVia(value: string): Via | SipParseError {
-  const cursor = { i: 0 };
-  const protocolName = readToken(value, cursor, true);
-  const protocolVersion = readToken(value, cursor, true);
-  const transport = readToken(value, cursor, false);
-  if (!protocolName || !protocolVersion || !transport) return new SipParseError('Malformed Via protocol');
-  const semi = value.indexOf(';', cursor.i);
-  const sentBy = stripLws(value.slice(cursor.i, semi >= 0 ? semi : value.length));
-  const hostPort = parseHostPort(sentBy);
-  if (hostPort instanceof SipParseError) return new SipParseError('Malformed Via sent-by');
-  const params = semi >= 0 ? parseParams(value, semi) : new Map<string, string | null>();
-  if (params instanceof SipParseError) return new SipParseError(`Malformed Via: ${params.reason}`);
-  return buildVia(protocolName, protocolVersion, transport.toUpperCase(), hostPort, params);
+/** sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS. */
+interface Protocol {
+  name: string;
+  version: string;
+  transport: string;
+  end: number;
 }
 
-function buildVia(
-  protocolName: string, protocolVersion: string, transport: string,
-  hostPort: { host: string; port: number | undefined }, params: Params,
-): Via | SipParseError {
+export function parseVia(value: string): Via | SipParseError {
+  const protocol = parseProtocol(value);
+  if (protocol === undefined) return new SipParseError('Malformed Via protocol');
+  let semi = value.indexOf(';', protocol.end);
+  if (semi < 0) semi = value.length;
+  const hostPort = parseSentBy(value, protocol.end, semi);
+  if (hostPort instanceof SipParseError) return new SipParseError('Malformed Via sent-by');
+  const params = parseParams(value, semi);
+  if (params instanceof SipParseError) return new SipParseError(`Malformed Via: ${params.reason}`);
+  return buildVia(protocol, hostPort, params);
+}
+
+function parseProtocol(s: string): Protocol | undefined {
+  const nameEnd = tokenEnd(s, skipLws(s, 0));
+  const versionStart = afterSlash(s, nameEnd);
+  const versionEnd = tokenEnd(s, versionStart);
+  const transportStart = afterSlash(s, versionEnd);
+  const transportEnd = tokenEnd(s, transportStart);
+  if (versionStart < 0 || transportStart < 0 || transportEnd === transportStart) return undefined;
+  // The sent-by is separated from the transport by LWS.
+  if (!isWhitespace(s.charCodeAt(transportEnd))) return undefined;
+  return {
+    name: intern(s, skipLws(s, 0), nameEnd, 'SIP'),
+    version: intern(s, versionStart, versionEnd, '2.0'),
+    transport: transportName(s, transportStart, transportEnd),
+    end: transportEnd,
+  };
+}
+
+function tokenEnd(s: string, i: number): number {
+  if (i < 0) return i;
+  while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Index after `SWS "/" SWS` at `i`, or -1; the token before it must not be empty. */
+function afterSlash(s: string, i: number): number {
+  if (i <= 0 || !isTokenChar(s.charCodeAt(i - 1))) return -1;
+  i = skipLws(s, i);
+  if (s.charCodeAt(i) !== SLASH) return -1;
+  return skipLws(s, i + 1);
+}
+
+/** s[start, end) as a string, reusing `common` when equal (no allocation for SIP and 2.0). */
+function intern(s: string, start: number, end: number, common: string): string {
+  return end - start === common.length && s.startsWith(common, start) ? common : s.slice(start, end);
+}
+
+const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'SCTP', 'WS', 'WSS'];
+
+function transportName(s: string, start: number, end: number): string {
+  for (const t of TRANSPORTS) if (end - start === t.length && s.startsWith(t, start)) return t;
+  return s.slice(start, end).toUpperCase();
+}
+
+/** sent-by = host [ COLON port ]; COLON = SWS ":" SWS (§25.1), so LWS may surround the colon. */
+function parseSentBy(s: string, start: number, end: number): HostPort | SipParseError {
+  start = skipLws(s, start, end);
+  end = trimEnd(s, start, end);
+  const close = s.charCodeAt(start) === LBRACKET ? s.indexOf(']', start) : -1;
+  const colon = s.indexOf(':', close < 0 ? start : close);
+  if (colon < 0 || colon >= end || !hasLwsAround(s, colon)) return parseHostPortAt(s, start, end, false);
+  return parseHostPort(s.slice(start, trimEnd(s, start, colon)) + ':' + s.slice(skipLws(s, colon + 1, end), end));
+}
+
+function hasLwsAround(s: string, colon: number): boolean {
+  return isWhitespace(s.charCodeAt(colon - 1)) || isWhitespace(s.charCodeAt(colon + 1));
+}
+
+function buildVia(protocol: Protocol, hostPort: HostPort, params: Params): Via | SipParseError {
   const rportRaw = params.get('rport');
   let rport: number | null | undefined = rportRaw === null ? null : undefined;
   if (typeof rportRaw === 'string') {
@@ -47,37 +106,12 @@ function buildVia(
     if (rport === undefined) return new SipParseError('Malformed Via rport');
   }
   return {
-    protocolName, protocolVersion, transport, host: hostPort.host, port: hostPort.port, params,
+    protocolName: protocol.name, protocolVersion: protocol.version, transport: protocol.transport,
+    host: hostPort.host, port: hostPort.port, params,
     branch: params.get('branch') ?? undefined,
     received: params.get('received') ?? undefined,
     rport,
   };
-}
-
-/** Reads a token, skipping LWS around it and, if `slash`, the following "/" (§25.1 SLASH). */
-function readToken(s: string, cursor: { i: number }, slash: boolean): string | undefined {
-  let i = cursor.i;
-  while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
-  const start = i;
-  while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
-  if (i === start) return undefined;
-  const token = s.slice(start, i);
-  while (i < s.length && isWhitespace(s.charCodeAt(i))) i++;
-  if (slash) {
-    if (s.charCodeAt(i) !== SLASH) return undefined;
-    i++;
-  } else if (i < s.length && s.charCodeAt(i) === SEMI) {
-    return undefined;
-  }
-  cursor.i = i;
-  return token;
-}
-
-/** sent-by allows LWS around the colon (§25.1 HCOLON is not used there, but peers send it). */
-function stripLws(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) if (!isWhitespace(s.charCodeAt(i))) out += s[i];
-  return out;
 }
 
 export function formatVia(via: Via): string {
@@ -85,6 +119,10 @@ export function formatVia(via: Via): string {
   return `${via.protocolName}/${via.protocolVersion}/${via.transport} ${via.host}${port}${formatParams(via.params)}`;
 }
 
+/**
+ * True for an RFC 3261 branch: the cookie followed by an identifier. A bare cookie identifies
+ * nothing, so such requests are matched the RFC 2543 way (RFC 4475 §3.2.1).
+ */
 export function hasMagicCookie(branch: string | undefined): boolean {
-  return branch !== undefined && branch.startsWith(MAGIC_COOKIE);
+  return branch !== undefined && branch.length > MAGIC_COOKIE.length && branch.startsWith(MAGIC_COOKIE);
 }

@@ -68,3 +68,33 @@ export function trimLws(s: string, start = 0, end = s.length): string {
   while (end > start && isWhitespace(s.charCodeAt(end - 1))) end--;
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
+
+/** The first index at or after `i` (below `end`) that is not LWS. */
+export function skipLws(s: string, i: number, end = s.length): number {
+  while (i < end && isWhitespace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The end of s[start, end) without its trailing LWS. */
+export function trimEnd(s: string, start: number, end: number): number {
+  while (end > start && isWhitespace(s.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+export function isHexDigit(code: number): boolean {
+  return isDigit(code) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
+}
+
+export function hasUpperCase(s: string, start = 0, end = s.length): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
+/** s[start, end) lower-cased, without copying when it already is (the common case). */
+export function lowerSlice(s: string, start: number, end: number): string {
+  const slice = start === 0 && end === s.length ? s : s.slice(start, end);
+  return hasUpperCase(s, start, end) ? slice.toLowerCase() : slice;
+}

@@ -1,8 +1,8 @@
 import { type Header, type HeaderReader, type SipMessage, SipRequest, SipResponse, EMPTY } from '../message/sip-message.js';
-import { headerKey, isSingleHeader } from '../message/header-name.js';
+import { headerKey, singleHeaderBit } from '../message/header-name.js';
 import { SipParseError } from './sip-parse-error.js';
 import { matchKnownName } from './known-header-names.js';
-import { CR, HTAB, LF, SP, isDigit, isToken, trimLws } from './char-codes.js';
+import { CR, HTAB, LF, SLASH, SP, isDigit, isToken, trimLws } from './char-codes.js';
 
 export interface ParseOptions {
   /**
@@ -13,6 +13,7 @@ export interface ParseOptions {
 }
 
 const SIP_VERSION = 'SIP/2.0';
+const DATAGRAM: ParseOptions = {};
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
 
@@ -21,7 +22,7 @@ const LFLF = Buffer.from('\n\n');
  * whose reason becomes the 400 reason phrase. Only the headers every transaction needs (Via,
  * From, To, Call-ID, CSeq) are parsed here; the rest stay raw until asked for.
  */
-export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessage | SipParseError {
+export function parseMessage(buf: Buffer, options: ParseOptions = DATAGRAM): SipMessage | SipParseError {
   try {
     return parseUnsafe(buf, options);
   } catch {
@@ -32,15 +33,17 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): SipMessag
 
 function parseUnsafe(buf: Buffer, options: ParseOptions): SipMessage | SipParseError {
   const start = skipLeadingLineEnds(buf);
-  const bounds = headBounds(buf, start, options);
-  if (bounds === undefined) return new SipParseError('Missing end of headers');
-  const [headEnd, bodyStart] = bounds;
+  const headEnd = headBoundary(buf, start, options);
+  if (headEnd < 0) return new SipParseError('Missing end of headers');
+  const bodyStart = headEnd === buf.length ? headEnd : headEnd + (buf[headEnd] === CR ? 4 : 2);
   const head = buf.toString('utf8', start, headEnd);
   const firstEnd = lineEnd(head, 0);
   if (isFoldStart(head, firstEnd + 1)) return new SipParseError('Continuation of the start line');
   const body = extractBody(buf, bodyStart, findContentLength(head, firstEnd + 1), options);
   if (body instanceof SipParseError) return body;
-  const source = start === 0 && bodyStart + body.length === buf.length ? buf : undefined;
+  // The framed message only: leading line ends and octets after the body are not part of it.
+  const end = bodyStart + body.length;
+  const source = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
   const reader = (): Header[] | SipParseError => parseHeaderLines(head, firstEnd + 1);
   return buildMessage(head.slice(0, trimCr(head, 0, firstEnd)), reader, body, source);
 }
@@ -53,14 +56,14 @@ function skipLeadingLineEnds(buf: Buffer): number {
 }
 
 /**
- * Where the headers end and the body starts. A datagram whose last header line ends the packet
- * without the empty line is taken as having no body: the datagram bounds the message anyway.
+ * Where the headers end (the empty line), or -1. A datagram whose last header line ends the
+ * packet without the empty line is taken as having no body: the datagram bounds the message.
  */
-function headBounds(buf: Buffer, start: number, options: ParseOptions): [number, number] | undefined {
+function headBoundary(buf: Buffer, start: number, options: ParseOptions): number {
   const end = findHeaderEnd(buf, start);
-  if (end >= 0) return [end, end + (buf[end] === CR ? 4 : 2)];
-  if (options.stream || buf.length === 0 || buf[buf.length - 1] !== LF) return undefined;
-  return [buf.length, buf.length];
+  if (end >= 0) return end;
+  if (options.stream || buf.length === start || buf[buf.length - 1] !== LF) return -1;
+  return buf.length;
 }
 
 /** Index of the empty line that ends the headers (CRLFCRLF, or bare LFLF from lax peers). */
@@ -75,14 +78,13 @@ function parseHeaderLines(head: string, pos: number): Header[] | SipParseError {
   const headers: Header[] = [];
   while (pos < head.length) {
     const end = lineEnd(head, pos);
-    if (trimCr(head, pos, end) === pos) {
-      pos = end + 1;
-      continue;
+    if (trimCr(head, pos, end) > pos) {
+      const header = parseHeaderLine(head, pos, end);
+      if (header instanceof SipParseError) return header;
+      headers.push(header);
     }
-    const header = parseHeaderLine(head, pos, end);
-    if (header instanceof SipParseError) return header;
-    headers.push(header.header);
-    pos = header.next;
+    pos = end + 1;
+    while (isFoldStart(head, pos)) pos = lineEnd(head, pos) + 1;
   }
   return headers;
 }
@@ -143,29 +145,28 @@ function isFoldStart(text: string, pos: number): boolean {
   return c === SP || c === HTAB;
 }
 
-function parseHeaderLine(head: string, pos: number, end: number): { header: Header; next: number } | SipParseError {
+function parseHeaderLine(head: string, pos: number, end: number): Header | SipParseError {
   const colon = head.indexOf(':', pos);
   if (colon <= pos || colon >= end) return new SipParseError('Malformed header line');
   let nameEnd = colon;
   while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === SP || head.charCodeAt(nameEnd - 1) === HTAB)) nameEnd--;
   const known = matchKnownName(head, pos, nameEnd);
-  let name: string;
-  let key: string;
-  if (known) ({ name, key } = known);
-  else {
-    name = head.slice(pos, nameEnd);
-    if (!isToken(name)) return new SipParseError('Malformed header name');
-    key = headerKey(name);
-  }
-  let value = trimLws(head, colon + 1, trimCr(head, colon + 1, end));
-  let next = end + 1;
-  while (isFoldStart(head, next)) {
+  if (known !== undefined) return { name: known.name, key: known.key, value: headerValue(head, colon + 1, end) };
+  const name = head.slice(pos, nameEnd);
+  if (!isToken(name)) return new SipParseError('Malformed header name');
+  return { name, key: headerKey(name), value: headerValue(head, colon + 1, end) };
+}
+
+/** The value from `pos` to the end of its line, with its continuation lines joined by one SP. */
+function headerValue(head: string, pos: number, end: number): string {
+  let value = trimLws(head, pos, trimCr(head, pos, end));
+  for (let next = end + 1; isFoldStart(head, next);) {
     const foldEnd = lineEnd(head, next);
     const piece = trimLws(head, next, trimCr(head, next, foldEnd));
     if (piece.length > 0) value = value.length > 0 ? `${value} ${piece}` : piece;
     next = foldEnd + 1;
   }
-  return { header: { name, key, value }, next };
+  return value;
 }
 
 function extractBody(
@@ -204,7 +205,7 @@ function buildRequest(line: string, headers: HeaderReader, body: Buffer, source:
   if (!isToken(method)) return new SipParseError('Malformed method');
   if (!isSipVersion(version)) return new SipParseError('Malformed SIP version');
   if (uri.length === 0) return new SipParseError('Malformed Request-URI');
-  return new SipRequest(method, uri, headers, body, version.toUpperCase(), source);
+  return new SipRequest(method, uri, headers, body, normalVersion(version), source);
 }
 
 /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§25.1). */
@@ -221,18 +222,26 @@ function buildResponse(line: string, headers: HeaderReader, body: Buffer, source
   if (!Number.isNaN(after) && after !== SP) return new SipParseError('Malformed status code');
   const status = Number(code);
   if (status < 100 || status > 699) return new SipParseError('Status code out of range');
-  return new SipResponse(status, line.slice(sp1 + 5), headers, body, version.toUpperCase(), source);
+  return new SipResponse(status, line.slice(sp1 + 5), headers, body, normalVersion(version), source);
 }
 
 /** "SIP/" 1*DIGIT "." 1*DIGIT; versions other than 2.0 parse, and are answered 505 above us. */
 function isSipVersion(v: string): boolean {
-  if (v.length < 7 || v.slice(0, 4).toUpperCase() !== 'SIP/') return false;
+  if (v === SIP_VERSION) return true;
+  if (v.length < 7 || (v.charCodeAt(0) | 0x20) !== 0x73 || (v.charCodeAt(1) | 0x20) !== 0x69) return false;
+  if ((v.charCodeAt(2) | 0x20) !== 0x70 || v.charCodeAt(3) !== SLASH) return false;
   const dot = v.indexOf('.', 4);
   if (dot < 5 || dot === v.length - 1) return false;
   for (let i = 4; i < v.length; i++) if (i !== dot && !isDigit(v.charCodeAt(i))) return false;
   return true;
 }
 
+/** The version with "SIP" upper-cased (§7.1: case-insensitive), without allocating for SIP/2.0. */
+function normalVersion(v: string): string {
+  return v === SIP_VERSION ? SIP_VERSION : v.toUpperCase();
+}
+
+/** False for a version other than SIP/2.0: a request is answered 505 (§21.5.7, RFC 4475 §3.1.2.16). */
 export function isSupportedVersion(m: SipMessage): boolean {
   return (m instanceof SipRequest ? m.version : (m as SipResponse).version) === SIP_VERSION;
 }
@@ -249,17 +258,24 @@ export function checkMessage(m: SipMessage): SipParseError | undefined {
     const uri = m.requestUri;
     if (uri instanceof SipParseError) return new SipParseError(`Malformed Request-URI: ${uri.reason}`);
   }
-  const seen = new Set<string>();
-  for (const h of m.headers) {
-    if (!isSingleHeader(h.key)) continue;
-    if (seen.has(h.key)) return new SipParseError(`Duplicate ${h.name} header`);
-    seen.add(h.key);
-  }
+  const duplicate = findDuplicate(m.headers);
+  if (duplicate !== undefined) return new SipParseError(`Duplicate ${duplicate.name} header`);
   if (!m.has('Via')) return new SipParseError('Missing Via header');
   const error = m.check('via') ?? m.check('from') ?? m.check('to') ?? m.check('call-id') ?? m.check('cseq');
   if (error) return error;
   if (m instanceof SipRequest && m.cseq.method !== m.method) {
     return checkCSeqMethod(m);
+  }
+  return undefined;
+}
+
+/** The second occurrence of a single-value header (RFC 4475 §3.3.8), if any. */
+function findDuplicate(headers: readonly Header[]): Header | undefined {
+  let seen = 0;
+  for (const h of headers) {
+    const bit = singleHeaderBit(h.key);
+    if ((seen & bit) !== 0) return h;
+    seen |= bit;
   }
   return undefined;
 }

@@ -170,7 +170,7 @@ export class StreamFramer {
       this.fail(400, 'Header section too large', undefined, events);
       return;
     }
-    const head = this.slice(this.msgStart, bodyStart);
+    const head = this.slice(this.msgStart, bodyStart, false);
     const length = readContentLength(head);
     if (length instanceof SipParseError) this.fail(length.status, length.reason, head, events);
     else if (length > this.maxBody) this.fail(513, 'Message body too large', head, events);
@@ -186,7 +186,7 @@ export class StreamFramer {
       this.pos = this.end;
       return false;
     }
-    events.push({ type: 'message', bytes: this.slice(this.msgStart, this.bodyEnd) });
+    events.push({ type: 'message', bytes: this.slice(this.msgStart, this.bodyEnd, true) });
     this.state = 'idle';
     this.lineEnds = 0;
     this.pos = this.bodyEnd;
@@ -201,17 +201,24 @@ export class StreamFramer {
     events.push({ type: 'error', status, reason, head });
   }
 
-  /** Bytes [from, to): a view when they lie in one chunk, else one copy. */
-  private slice(from: number, to: number): Buffer {
+  /**
+   * Bytes [from, to): a view when they lie in one chunk, else one copy. A message that will be
+   * `kept` is copied out of a larger chunk too, so that it does not pin a whole socket read.
+   */
+  private slice(from: number, to: number, kept: boolean): Buffer {
     const parts: Buffer[] = [];
     let start = this.base;
     for (const chunk of this.chunks) {
       const stop = start + chunk.length;
       if (stop > from && start < to) parts.push(chunk.subarray(Math.max(0, from - start), Math.min(chunk.length, to - start)));
-      if (stop >= to) break;
+      if (stop >= to) {
+        const whole = from === start && to === stop;
+        if (parts.length === 1 && (whole || !kept)) return parts[0] as Buffer;
+        break;
+      }
       start = stop;
     }
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, to - from);
+    return Buffer.concat(parts, to - from);
   }
 
   /** Forgets whole chunks that end at or before `at`. */

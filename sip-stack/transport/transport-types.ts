@@ -52,3 +52,48 @@ export interface MessageSender {
   /** True for transports with reliable delivery (timers A, E, G are not used, §17). */
   isReliable(protocol: TransportProtocol): boolean;
 }
+
+/** The address one of our sockets is bound to. */
+export interface BoundAddress {
+  readonly address: string;
+  readonly port: number;
+}
+
+/**
+ * One listening socket of the transport layer: a UDP socket, or a TCP server with the
+ * connections it accepted and opened. The TransportLayer owns and chooses among them.
+ */
+export interface Transport {
+  readonly protocol: TransportProtocol;
+  readonly reliable: boolean;
+  /** The address asked for (maybe a wildcard); `bound` has the port actually got. */
+  readonly host: string;
+  readonly bound: BoundAddress | undefined;
+  /** Binds; rejects with the socket error. */
+  listen(): Promise<BoundAddress>;
+  /** Sends wire bytes; failures are reported through `onError`, never thrown. */
+  send(bytes: Buffer, target: SendTarget, onError: (error: TransportError) => void): void;
+  /** True while the connection `flowId` is open on this transport. */
+  hasFlow(flowId: string): boolean;
+  /** Closes every socket; idempotent. */
+  dispose(): Promise<void>;
+}
+
+/** Running totals for metrics. */
+export interface TransportCounters {
+  /** Messages parsed and delivered upward. */
+  messagesIn: number;
+  /** Messages handed to a socket (whether or not the send then failed). */
+  messagesOut: number;
+  /** Datagrams or framed stream messages that did not parse. */
+  parseErrors: number;
+  /** Streams that could not be framed (size limits, Content-Length); each closed the connection. */
+  framingErrors: number;
+  sendErrors: number;
+  /** RFC 5626 keep-alive pings answered. */
+  keepAlivePings: number;
+  connectionsAccepted: number;
+  connectionsOpened: number;
+  /** Connections refused or not opened because of the connection limit. */
+  connectionsRejected: number;
+}

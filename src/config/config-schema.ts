@@ -40,6 +40,11 @@ const sipSchema = z.strictObject({
   domain: host.default('pbx.local'),
   listen: z.array(listenSchema).min(1).prefault(defaultListen),
   advertise: host.optional(),
+  /**
+   * Digest algorithms offered, in this order. MD5 first by default: many desk phones answer only
+   * the first challenge and know only MD5; RFC 8760 clients find SHA-256 after it.
+   */
+  authAlgorithms: z.array(z.enum(['MD5', 'SHA-256'])).min(1).default(() => ['MD5' as const, 'SHA-256' as const]),
 });
 
 const registrarSchema = z.strictObject({

@@ -48,7 +48,7 @@ function setup(store?: RegistrationStore): { registrar: Registrar; location: Loc
   return { registrar: new Registrar(location, settings, clock), location };
 }
 
-function run(registrar: Registrar, req: SipRequest, user = '100', known = (u: string) => u === '100'): RegisterOutcome {
+function run(registrar: Registrar, req: SipRequest, user = '100', known: (u: string) => boolean = (u) => u === '100'): RegisterOutcome {
   return registrar.handle({ request: req, source, authenticatedUser: user, userExists: known });
 }
 

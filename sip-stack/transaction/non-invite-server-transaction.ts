@@ -1,0 +1,127 @@
+import type { SipRequest, SipResponse } from '../message/sip-message.js';
+import type { MessageSource, SendTarget, TransportError } from '../transport/transport-types.js';
+import type { NonInviteServerState, ServerTransaction } from './server-transaction.js';
+import type { NonInviteServerEvent, NonInviteServerTimer } from './transaction-events.js';
+import type { OnTerminated, TransactionContext } from './transaction-context.js';
+import { TransactionTimers } from './transaction-timers.js';
+
+export interface NonInviteServerInit {
+  readonly context: TransactionContext;
+  readonly request: SipRequest;
+  readonly source: MessageSource;
+  /** Where responses go (§18.2.2 routing is the transport's business). */
+  readonly target: SendTarget;
+  readonly onTerminated: OnTerminated<NonInviteServerTransaction>;
+}
+
+/** RFC 3261 §17.2.2 non-INVITE server transaction. */
+export class NonInviteServerTransaction implements ServerTransaction {
+  onTimeout: ((tx: ServerTransaction) => void) | undefined = undefined;
+  onTransportError: ((error: TransportError, tx: ServerTransaction) => void) | undefined = undefined;
+  private current: NonInviteServerState = 'Trying';
+  private last: SipResponse | undefined;
+  private readonly timers: TransactionTimers<NonInviteServerTimer>;
+  private readonly reliable: boolean;
+
+  constructor(private readonly init: NonInviteServerInit) {
+    this.timers = new TransactionTimers(init.context.clock, (timer) => this.handle({ type: 'timer', timer }));
+    this.reliable = init.context.sender.isReliable(init.source.protocol);
+  }
+
+  get state(): NonInviteServerState {
+    return this.current;
+  }
+
+  get request(): SipRequest {
+    return this.init.request;
+  }
+
+  get source(): MessageSource {
+    return this.init.source;
+  }
+
+  get lastResponse(): SipResponse | undefined {
+    return this.last;
+  }
+
+  respond(response: SipResponse): void {
+    this.handle({ type: 'tu-respond', response });
+  }
+
+  handle(event: NonInviteServerEvent): void {
+    if (this.current === 'Terminated') return;
+    switch (event.type) {
+      case 'request':
+        return this.onRetransmission();
+      case 'timer':
+        // §17.2.2: Timer J ends the wait for request retransmissions in Completed.
+        return this.terminate();
+      case 'transport-error':
+        return this.transportFailed(event.error);
+      case 'tu-respond':
+        return this.onTuResponse(event.response);
+    }
+  }
+
+  dispose(): void {
+    this.terminate();
+  }
+
+  private onRetransmission(): void {
+    switch (this.current) {
+      case 'Trying':
+        // §17.2.2: retransmissions in Trying are discarded: the TU has nothing to send yet.
+        return;
+      case 'Proceeding':
+        // §17.2.2: a retransmission gets the most recent provisional response again.
+        if (this.last !== undefined) this.send(this.last);
+        return;
+      case 'Completed':
+        // §17.2.2: a retransmission gets the final response again.
+        if (this.last !== undefined) this.send(this.last);
+        return;
+    }
+  }
+
+  private onTuResponse(response: SipResponse): void {
+    if (this.current === 'Completed') return; // §17.2.2: later finals from the TU are discarded.
+    // §17.2.2: a provisional in Trying or Proceeding is sent and the state is Proceeding.
+    if (response.status < 200) {
+      this.current = 'Proceeding';
+      return this.sendLast(response);
+    }
+    // §17.2.2: a final response is sent and the transaction enters Completed.
+    this.current = 'Completed';
+    // §17.2.2: Timer J is 64*T1 on unreliable transports and zero on reliable ones.
+    this.timers.arm('J', this.reliable ? 0 : this.init.context.timers.j);
+    this.sendLast(response);
+  }
+
+  private transportFailed(error: TransportError): void {
+    // §17.2.2: Trying has sent nothing, so an error there cannot be ours.
+    if (this.current === 'Trying') return;
+    // §17.2.2: in Proceeding or Completed a transport error terminates and is reported to the TU.
+    this.terminate();
+    this.onTransportError?.(error, this);
+  }
+
+  private terminate(): void {
+    if (this.current === 'Terminated') return;
+    this.current = 'Terminated';
+    this.timers.clearAll();
+    this.init.onTerminated(this);
+  }
+
+  private sendLast(response: SipResponse): void {
+    this.last = response;
+    this.send(response);
+  }
+
+  private send(response: SipResponse): void {
+    this.init.context.sender.send(response, this.init.target, this.onSendError);
+  }
+
+  private readonly onSendError = (error: TransportError): void => {
+    this.handle({ type: 'transport-error', error });
+  };
+}

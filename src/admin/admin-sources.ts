@@ -1,0 +1,50 @@
+import type { Softswitch } from '../softswitch.js';
+import type { AdminSources } from './admin-server.js';
+import type { Call } from '../b2bua/call.js';
+
+/** The admin API's view of a running softswitch. */
+export function adminSources(sw: Softswitch): AdminSources {
+  return {
+    health: () => ({ status: 'ok', calls: sw.calls.size, registrations: sw.location.all().length }),
+    registrations: () => sw.location.all().map((b) => ({
+      user: b.aor, contact: b.contact, expiresIn: Math.max(0, Math.round((b.expiresAt - Date.now()) / 1000)),
+      source: `${b.source.protocol}:${b.source.address}:${b.source.port}`, userAgent: b.userAgent ?? null,
+      instance: b.instanceId ?? null,
+    })),
+    calls: () => sw.calls.all().map(describeCall),
+    metrics: () => metricsText(sw),
+  };
+}
+
+function describeCall(call: Call): Record<string, unknown> {
+  return {
+    id: call.id,
+    callId: call.caller.invite.callId,
+    state: call.state,
+    createdAt: new Date(call.createdAt).toISOString(),
+    answeredAt: call.answeredAt ? new Date(call.answeredAt).toISOString() : null,
+    legs: [...call.legs.values()].map((leg) => ({
+      id: leg.id, direction: leg.direction, extension: leg.identity.extension, name: leg.identity.displayName,
+      device: leg.device, state: leg.state,
+    })),
+  };
+}
+
+function metricsText(sw: Softswitch): string {
+  const tx = sw.stack.transactions.counters();
+  const transport = sw.stack.transport.counters;
+  const lines = [
+    '# TYPE softswitch_calls gauge', `softswitch_calls ${sw.calls.size}`,
+    '# TYPE softswitch_registrations gauge', `softswitch_registrations ${sw.location.all().length}`,
+    '# TYPE softswitch_transactions gauge', `softswitch_transactions{kind="client"} ${tx.liveClient}`,
+    `softswitch_transactions{kind="server"} ${tx.liveServer}`,
+  ];
+  for (const [name, value] of Object.entries(transport)) {
+    if (typeof value === 'number') lines.push(`softswitch_transport_${snake(name)} ${value}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function snake(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

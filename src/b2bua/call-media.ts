@@ -1,0 +1,34 @@
+/** The outcome of handing an SDP to the media layer. */
+export type SdpResult =
+  | { readonly ok: true; readonly sdp: Buffer }
+  | { readonly ok: false; readonly status: 488 | 503; readonly reason: string };
+
+/**
+ * The seam between calls and media (DESIGN §2): the shape of rtpengine's offer/answer/delete.
+ * Each call is identified by its id, each side by its leg id. `offer` takes the SDP offer that
+ * leg `from` sent and returns the SDP to send on to leg `to`; `answer` likewise for the answer.
+ */
+export interface CallMedia {
+  offer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult>;
+  answer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult>;
+  /** Leg `leg` is now another device; its media comes from the new SDP. */
+  repoint(callId: string, leg: string, sdp: Buffer): Promise<SdpResult>;
+  /** Drops one leg (a branch that lost) without touching the others. */
+  dropLeg(callId: string, leg: string): void;
+  release(callId: string): void;
+}
+
+/** Passes SDP through unchanged: media flows phone to phone (used when no relay is configured). */
+export class PassThroughMedia implements CallMedia {
+  async offer(_c: string, _f: string, _t: string, sdp: Buffer): Promise<SdpResult> {
+    return { ok: true, sdp };
+  }
+  async answer(_c: string, _f: string, _t: string, sdp: Buffer): Promise<SdpResult> {
+    return { ok: true, sdp };
+  }
+  async repoint(_c: string, _l: string, sdp: Buffer): Promise<SdpResult> {
+    return { ok: true, sdp };
+  }
+  dropLeg(): void {}
+  release(): void {}
+}

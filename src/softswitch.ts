@@ -1,0 +1,146 @@
+import type { AddressInfo } from 'node:net';
+import { SipStack } from '../sip-stack/stack/sip-stack.js';
+import type { Clock } from '../sip-stack/timers/clock.js';
+import type { TimerConfig } from '../sip-stack/timers/timer-config.js';
+import type { Endpoint, TransportProtocol } from '../sip-stack/transport/transport-types.js';
+import type { Config } from './config/config-schema.js';
+import { RequestAuthenticator } from './auth/request-authenticator.js';
+import { CallRegistry } from './b2bua/call-registry.js';
+import { type CallMedia, PassThroughMedia } from './b2bua/call-media.js';
+import type { CallContext } from './b2bua/call.js';
+import { Dialplan } from './dialplan/dialplan.js';
+import { InviteDispatcher } from './dialplan/invite-dispatcher.js';
+import { UserDirectory } from './directory/user-directory.js';
+import { LocationService } from './registrar/location-service.js';
+import { Registrar } from './registrar/registrar.js';
+import { RegistrationStore } from './store/registration-store.js';
+import { RequestRouter } from './request-router.js';
+import type { Logger } from './logging/logger.js';
+import { AdminServer } from './admin/admin-server.js';
+import { adminSources } from './admin/admin-sources.js';
+import { STACK_CAPABILITIES } from './stack-capabilities.js';
+
+export interface SoftswitchOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly timers?: TimerConfig;
+  readonly media?: CallMedia;
+  /** Start the admin HTTP API (default true). */
+  readonly admin?: boolean;
+}
+
+/** How often expired registrations are deleted from memory and the store. */
+const PRUNE_INTERVAL_MS = 60_000;
+
+/** The softswitch process: SIP stack, registrar, B2BUA and admin API over one configuration. */
+export class Softswitch {
+  readonly stack: SipStack;
+  readonly calls = new CallRegistry();
+  readonly location: LocationService;
+  private readonly store: RegistrationStore | undefined;
+  private readonly authenticator: RequestAuthenticator;
+  private directory: UserDirectory;
+  private dialplan: Dialplan;
+  private config: Config;
+  private admin: AdminServer | undefined;
+  private adminAddress: AddressInfo | undefined;
+  private accepting = true;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  readonly dispatcher: InviteDispatcher;
+
+  constructor(private readonly options: SoftswitchOptions) {
+    const { config, logger } = options;
+    this.config = config;
+    this.directory = new UserDirectory(config);
+    this.dialplan = new Dialplan(config.featureCodes, this.directory);
+    this.store = config.store.path === ':memory:' ? undefined : new RegistrationStore(config.store.path);
+    this.location = new LocationService(this.store, Date.now);
+    this.authenticator = new RequestAuthenticator({
+      realm: config.sip.domain, algorithms: config.sip.authAlgorithms,
+      credentials: (user) => this.directory.credentials(user),
+    });
+    const router = new RequestRouter({
+      authenticator: this.authenticator,
+      registrar: new Registrar(this.location, config.registrar, Date.now),
+      directory: () => this.directory,
+      calls: this.calls,
+      invites: { handleInvite: (r, t, u) => this.dispatcher.handleInvite(r, t, u), handleCancel: (t) => this.dispatcher.handleCancel(t) },
+      logger,
+      accepting: () => this.accepting,
+    });
+    this.stack = new SipStack({
+      listen: config.sip.listen.map((l) => ({ protocol: l.transport, host: l.host, port: l.port })),
+      ...(config.sip.advertise ? { advertise: config.sip.advertise } : {}),
+      capabilities: STACK_CAPABILITIES,
+      user: router,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.timers ? { timers: options.timers } : {}),
+      onReject: (what, reason, source) => logger.debug({ what, reason, from: `${source.address}:${source.port}` }, 'refused'),
+      onUserError: (error) => logger.error({ err: error }, 'error while handling a message'),
+    });
+    this.dispatcher = new InviteDispatcher({
+      ctx: this.callContext(options.media ?? new PassThroughMedia()),
+      directory: () => this.directory,
+      dialplan: () => this.dialplan,
+      location: this.location,
+    });
+  }
+
+  private callContext(media: CallMedia): CallContext {
+    return {
+      signalling: this.stack,
+      media,
+      registry: this.calls,
+      domain: this.config.sip.domain,
+      logger: this.options.logger,
+    };
+  }
+
+  async start(): Promise<void> {
+    const restored = this.location.restore();
+    await this.stack.start();
+    if (this.options.admin !== false) {
+      this.admin = new AdminServer(adminSources(this));
+      this.adminAddress = await this.admin.start(this.config.admin.host, this.config.admin.port);
+    }
+    this.pruneTimer = setInterval(() => this.location.prune(), PRUNE_INTERVAL_MS).unref();
+    this.options.logger.info({ restoredRegistrations: restored }, 'softswitch started');
+  }
+
+  /** SIGTERM: refuse new calls, end live ones with BYE, close sockets and the store. */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    for (const call of this.calls.all()) call.end('shutting down');
+    clearInterval(this.pruneTimer);
+    await this.admin?.stop();
+    // Give the BYEs a moment on the wire before the sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.stack.stop();
+    this.store?.close();
+  }
+
+  /** SIGHUP: new users, groups and queues apply to new calls; live calls are untouched. */
+  reload(config: Config): void {
+    this.config = config;
+    this.directory = new UserDirectory(config);
+    this.dialplan = new Dialplan(config.featureCodes, this.directory);
+    this.authenticator.setCredentials((user) => this.directory.credentials(user));
+  }
+
+  get currentConfig(): Config {
+    return this.config;
+  }
+
+  get users(): UserDirectory {
+    return this.directory;
+  }
+
+  sipEndpoint(protocol: TransportProtocol): Endpoint {
+    return this.stack.localEndpoint(protocol);
+  }
+
+  get adminEndpoint(): AddressInfo | undefined {
+    return this.adminAddress;
+  }
+}

@@ -1,0 +1,112 @@
+import type dgram from 'node:dgram';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeResponse } from '../../../../sip-stack/message/make-response.js';
+import { SipResponse } from '../../../../sip-stack/message/sip-message.js';
+import { parseMessage } from '../../../../sip-stack/parser/message-parser.js';
+import { TransportLayer } from '../../../../sip-stack/transport/transport-layer.js';
+import { type MessageSource, TransportError } from '../../../../sip-stack/transport/transport-types.js';
+import { RecordingUser, canBind, parsedRequest, parsedResponse, request, udpPeer, waitFor } from './transport-test-helpers.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function startLayer(host: string): Promise<{ layer: TransportLayer; user: RecordingUser; port: number }> {
+  const user = new RecordingUser();
+  const layer = new TransportLayer({ listen: [{ protocol: 'udp', host, port: 0 }], user });
+  cleanups.push(() => layer.dispose());
+  await layer.start();
+  return { layer, user, port: layer.localEndpoint('udp').port };
+}
+
+async function peer(type: 'udp4' | 'udp6', host: string): Promise<{ socket: dgram.Socket; port: number; received: Buffer[] }> {
+  const p = await udpPeer(type, host);
+  cleanups.push(() => p.socket.close());
+  return p;
+}
+
+describe('UDP transport', () => {
+  it('reports the port actually bound when asked for port 0', async () => {
+    const { layer, port } = await startLayer('127.0.0.1');
+    expect(port).toBeGreaterThan(0);
+    expect(layer.localEndpoint('udp')).toEqual({ protocol: 'udp', address: '127.0.0.1', port });
+    expect(layer.isReliable('udp')).toBe(false);
+  });
+
+  it('delivers a request with its source, and fills received and rport (RFC 3581 §4)', async () => {
+    const { user, port } = await startLayer('127.0.0.1');
+    const client = await peer('udp4', '127.0.0.1');
+    client.socket.send(request('SIP/2.0/UDP phone.invalid:5099;rport;branch=z9hG4bKu1'), port, '127.0.0.1');
+    await waitFor(() => user.requests.length === 1, 'the request');
+    const { request: r, source } = user.requests[0] as (typeof user.requests)[number];
+    expect(source).toEqual({ protocol: 'udp', address: '127.0.0.1', port: client.port, localAddress: '127.0.0.1', localPort: port, flowId: undefined });
+    expect(r.topVia).toMatchObject({ received: '127.0.0.1', rport: client.port, port: 5099, branch: 'z9hG4bKu1' });
+  });
+
+  it('sendResponse goes to received:rport, not to the sent-by port', async () => {
+    const { layer, user, port } = await startLayer('127.0.0.1');
+    const client = await peer('udp4', '127.0.0.1');
+    client.socket.send(request('SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bKu2'), port, '127.0.0.1');
+    await waitFor(() => user.requests.length === 1, 'the request');
+    const { request: r, source } = user.requests[0] as (typeof user.requests)[number];
+    const errors: TransportError[] = [];
+    layer.sendResponse(makeResponse(r, 200), source, (e) => errors.push(e));
+    await waitFor(() => client.received.length === 1, 'the response at the rport');
+    const response = parseMessage(client.received[0] as Buffer);
+    expect(response).toBeInstanceOf(SipResponse);
+    expect((response as SipResponse).status).toBe(200);
+    expect(errors).toEqual([]);
+    expect(layer.counters).toMatchObject({ messagesIn: 1, messagesOut: 1 });
+  });
+
+  it('delivers responses, and hands unparseable datagrams to receiveMalformed', async () => {
+    const { layer, user, port } = await startLayer('127.0.0.1');
+    const client = await peer('udp4', '127.0.0.1');
+    client.socket.send(Buffer.from('SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\n\r\n'), port, '127.0.0.1');
+    client.socket.send(Buffer.from('\x16\x03\x01 not sip at all\r\n\r\n'), port, '127.0.0.1');
+    client.socket.send(Buffer.from('\r\n\r\n'), port, '127.0.0.1');
+    await waitFor(() => user.responses.length === 1 && user.malformed.length === 1, 'a response and a malformed datagram');
+    expect(user.malformed[0]?.source.port).toBe(client.port);
+    expect(layer.counters.parseErrors).toBe(1);
+  });
+
+  it('sends a request larger than 1300 bytes over UDP all the same (§18.1.1 TCP switch is not done)', async () => {
+    const { layer } = await startLayer('127.0.0.1');
+    const server = await peer('udp4', '127.0.0.1');
+    const big = parsedRequest(request('SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKbig', 'MESSAGE', 'x'.repeat(4000)));
+    layer.send(big, { protocol: 'udp', address: '127.0.0.1', port: server.port });
+    await waitFor(() => server.received.length === 1, 'the large datagram');
+    expect(server.received[0]?.length).toBeGreaterThan(4000);
+  });
+
+  it('refuses broadcast and multicast destinations with a TransportError', async () => {
+    const { layer, port } = await startLayer('127.0.0.1');
+    const source: MessageSource = { protocol: 'udp', address: '127.0.0.1', port: 5060, localAddress: '127.0.0.1', localPort: port, flowId: undefined };
+    const errors: TransportError[] = [];
+    const response = parsedResponse('SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 255.255.255.255;branch=z9hG4bKb\r\n\r\n');
+    layer.sendResponse(response, source, (e) => errors.push(e));
+    layer.send(response, { protocol: 'udp', address: '239.1.2.3', port: 5060 }, (e) => errors.push(e));
+    layer.send(response, { protocol: 'udp', address: 'ff02::1', port: 5060 }, (e) => errors.push(e));
+    await waitFor(() => errors.length === 3, 'three TransportErrors');
+    expect(errors.every((e) => e instanceof TransportError && /broadcast or multicast/.test(e.reason))).toBe(true);
+    expect(layer.counters.messagesOut).toBe(0);
+  });
+
+  it('works over IPv6 loopback (::1) when the machine has it', async () => {
+    if (!(await canBind('::1'))) {
+      console.warn('NOTE: ::1 cannot be bound on this machine; the IPv6 UDP assertions were not run');
+      return;
+    }
+    const { layer, user, port } = await startLayer('::1');
+    const client = await peer('udp6', '::1');
+    client.socket.send(request('SIP/2.0/UDP [::1]:5099;rport;branch=z9hG4bK6'), port, '::1');
+    await waitFor(() => user.requests.length === 1, 'the IPv6 request');
+    const { request: r, source } = user.requests[0] as (typeof user.requests)[number];
+    expect(source).toMatchObject({ address: '::1', port: client.port });
+    expect(r.topVia).toMatchObject({ received: '::1', rport: client.port });
+    layer.sendResponse(makeResponse(r, 200), source);
+    await waitFor(() => client.received.length === 1, 'the IPv6 response');
+    expect(layer.localEndpoint('udp').address).toBe('::1');
+  });
+});
