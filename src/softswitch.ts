@@ -9,7 +9,9 @@ import { CallRegistry } from './b2bua/call-registry.js';
 import { type CallMedia, PassThroughMedia } from './b2bua/call-media.js';
 import type { CallContext } from './b2bua/call.js';
 import { Dialplan } from './dialplan/dialplan.js';
-import { InviteDispatcher } from './dialplan/invite-dispatcher.js';
+import { type DispatcherParts, type FeatureHandler, InviteDispatcher } from './dialplan/invite-dispatcher.js';
+import { PickupFeature } from './features/pickup.js';
+import { DeviceSwitchFeature } from './features/device-switch.js';
 import { UserDirectory } from './directory/user-directory.js';
 import { LocationService } from './registrar/location-service.js';
 import { Registrar } from './registrar/registrar.js';
@@ -84,7 +86,18 @@ export class Softswitch {
       directory: () => this.directory,
       dialplan: () => this.dialplan,
       location: this.location,
+      features: this.features(),
     });
+  }
+
+  private features(): DispatcherParts['features'] {
+    const pickup = new PickupFeature({ registry: this.calls, directory: () => this.directory, config: () => this.config });
+    const pick: FeatureHandler = (request, tx, caller, destination) => pickup.handle(request, tx, caller, destination);
+    const deviceSwitch = new DeviceSwitchFeature({ registry: this.calls });
+    return {
+      'pickup-any': pick, 'pickup-extension': pick, 'pickup-group': pick, 'pickup-queue': pick,
+      'switch-device': (request, tx, caller) => deviceSwitch.handle(request, tx, caller),
+    };
   }
 
   private callContext(media: CallMedia): CallContext {

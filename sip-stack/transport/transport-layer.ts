@@ -1,7 +1,9 @@
 import type { SipMessage, SipResponse } from '../message/sip-message.js';
 import type { Clock } from '../timers/clock.js';
 import { TimerWheelClock } from '../timers/timer-wheel-clock.js';
-import { addressFamily, bareHost, isBroadcastOrMulticast, isWildcard, normalizeAddress } from './host-address.js';
+import {
+  addressFamily, bareHost, formatHostPort, isBroadcastOrMulticast, isWildcard, normalizeAddress,
+} from './host-address.js';
 import { InboundDispatcher } from './inbound-dispatcher.js';
 import { responseTarget } from './response-target.js';
 import { type TcpLimits, TcpTransport } from './tcp-transport.js';
@@ -69,7 +71,7 @@ export class TransportLayer implements MessageSender {
       } catch (error) {
         await this.dispose();
         const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`Cannot listen on ${transport.protocol} ${transport.host}:${this.specPort(transport)}: ${reason}`);
+        throw new Error(`Cannot listen on ${transport.protocol} ${formatHostPort(transport.host, this.specPort(transport))}: ${reason}`);
       }
     }
     this.state = 'started';

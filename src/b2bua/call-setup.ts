@@ -220,8 +220,12 @@ export class CallSetup {
     this.call.end(`no answer (${status})`);
   }
 
+  /** Set when the caller's CANCEL arrived, even after a pickup claimed the call. */
+  cancelledByCaller = false;
+
   /** The caller gave up (CANCEL): every branch is cancelled without a Reason, the caller gets 487. */
   callerCancelled(): void {
+    this.cancelledByCaller = true;
     if (this.claimed) return;
     this.claimed = true;
     this.ringTimer?.cancel();

@@ -34,6 +34,8 @@ export class Call {
   bridge: [Leg, Leg] | undefined;
   /** While ringing: the fork that offers the call to devices. */
   setup: CallSetup | undefined;
+  /** The queue the call waits in, if it came through one. */
+  queueId: number | undefined;
   readonly createdAt = Date.now();
   answeredAt: number | undefined;
   private readonly timers = new Set<TimerHandle>();

@@ -175,8 +175,11 @@ export class Call {
     if (statusCode === 183) this.mark('early');
   }
 
-  /** Incoming: answer with 200 (488 instead, and an error, if the offer has no codec we have). */
-  async answer(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+  /**
+   * Incoming: answer with 200 (488 instead, and an error, if the offer has no codec we have).
+   * `extraHeaders` are raw lines added to the 200, e.g. `P-Asserted-Identity: <sip:101@pbx.local>`.
+   */
+  async answer(timeoutMs = DEFAULT_TIMEOUT_MS, extraHeaders: string[] = []): Promise<void> {
     const invitation = this.invitation('answer');
     const mismatch = this.codecMismatch(invitation.body);
     if (mismatch) {
@@ -184,7 +187,7 @@ export class Call {
       throw new Error(`answer: ${mismatch}; rejected with 488`);
     }
     this.finalStatus = 200;
-    await withTimeout(invitation.accept(), timeoutMs, 'the 200 OK to be sent');
+    await withTimeout(invitation.accept({ extraHeaders }), timeoutMs, 'the 200 OK to be sent');
     await this.waitForState('established', timeoutMs);
   }
 
@@ -402,5 +405,7 @@ function remoteEnd(method: 'BYE' | 'CANCEL', message: Core.IncomingRequestMessag
 }
 
 function identityOf(header: NameAddrHeader): PartyIdentity {
-  return { displayName: header.displayName, user: header.uri.user, uri: header.uri.toString() };
+  // sip.js types displayName as string but leaves it undefined when the header has none.
+  const displayName: string | undefined = header.displayName;
+  return { displayName: displayName ?? '', user: header.uri.user, uri: header.uri.toString() };
 }

@@ -29,8 +29,10 @@ export interface PhoneOptions extends RtpMediaOptions {
   /** Where every message goes (the softswitch). May be set later with {@link Phone.setServer}. */
   readonly server?: SipAddress;
   readonly displayName?: string;
-  /** A UUID: adds `+sip.instance` (and reg-id=1, RFC 5626) to the Contact of every request. */
+  /** A UUID: adds `+sip.instance` (RFC 5626 §4.1) to the Contact of every request and response. */
   readonly instanceId?: string;
+  /** Adds `reg-id=<n>` to the REGISTER Contact (RFC 5626 outbound); needs instanceId. */
+  readonly regId?: number;
   readonly authorizationUsername?: string;
   readonly contactUser?: string;
   /** Send 180 Ringing automatically for each incoming INVITE (default true). */
@@ -150,7 +152,7 @@ export class Phone {
   register(expires = 600, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number> {
     const registerer = this.registererFor(expires);
     return withTimeout(
-      registerOutcome(registerer, (requestDelegate) => registerer.register({ requestDelegate })),
+      registerOutcome(registerer, (requestDelegate) => registerer.register({ requestDelegate }), true),
       timeoutMs,
       `the final response to ${this.user}'s REGISTER (expires ${expires})`,
     );
@@ -160,7 +162,7 @@ export class Phone {
   unregister(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number> {
     const registerer = this.registererFor(undefined);
     return withTimeout(
-      registerOutcome(registerer, (requestDelegate) => registerer.unregister({ requestDelegate })),
+      registerOutcome(registerer, (requestDelegate) => registerer.unregister({ requestDelegate }), false),
       timeoutMs,
       `the final response to ${this.user}'s un-REGISTER`,
     );
@@ -290,9 +292,12 @@ export class Phone {
 
   /** One Registerer for the phone's life: its Call-ID and CSeq then continue, as RFC 3261 §10.2 asks. */
   private registererFor(expires: number | undefined): Registerer {
+    // instanceId is not handed to the Registerer: the UserAgent already adds +sip.instance to
+    // every Contact (instanceIdAlwaysAdded), and the Registerer would add it a second time.
+    const regId = this.options.regId;
     this.registerer ??= new Registerer(this.userAgent, {
       expires: expires ?? 600,
-      instanceId: this.options.instanceId,
+      extraContactHeaderParams: regId === undefined ? [] : [`reg-id=${regId}`],
       logConfiguration: false,
     });
     // sip.js fixes `expires` at construction; a later register(expires) reuses the registerer.
@@ -327,6 +332,7 @@ type RegisterDelegate = Core.OutgoingRequestDelegate;
 function registerOutcome(
   registerer: Registerer,
   send: (delegate: RegisterDelegate) => Promise<unknown>,
+  binding: boolean,
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let settled = false;
@@ -337,6 +343,12 @@ function registerOutcome(
       outcome();
     };
     const status = (response: Core.IncomingResponse): void => finish(() => resolve(response.message.statusCode ?? 0));
+    const accepted = (response: Core.IncomingResponse): void => {
+      const problem = binding ? contactsWithoutExpires(response.message) : undefined;
+      if (problem === undefined) return status(response);
+      stopRefreshing(registerer);
+      finish(() => reject(new Error(problem)));
+    };
     const onState = (state: RegistererState): void => {
       // sip.js changes state just before it calls the delegate: give the delegate its turn.
       setImmediate(() => {
@@ -347,8 +359,18 @@ function registerOutcome(
       });
     };
     registerer.stateChange.addListener(onState);
-    send({ onAccept: status, onReject: status, onRedirect: status }).catch((error: unknown) => finish(() => reject(error)));
+    send({ onAccept: accepted, onReject: status, onRedirect: status }).catch((error: unknown) => finish(() => reject(error)));
   });
+}
+
+/**
+ * sip.js takes the binding's lifetime from our Contact's `expires` parameter only; without it
+ * the lifetime is NaN and it re-REGISTERs in a tight loop. RFC 3261 §10.3 step 8 asks for it.
+ */
+function contactsWithoutExpires(response: Core.IncomingResponseMessage): string | undefined {
+  const bare = response.getHeaders('contact').filter((contact) => !/;\s*expires\s*=/i.test(contact));
+  if (bare.length === 0) return undefined;
+  return `2xx to REGISTER lists Contact without ;expires= (${bare.join(', ')}); sip.js needs it`;
 }
 
 /** sip.js has no public way to stop re-REGISTER timers without sending an un-REGISTER. */

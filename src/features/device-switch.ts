@@ -1,0 +1,75 @@
+import type { SipRequest } from '../../sip-stack/message/sip-message.js';
+import { makeResponse } from '../../sip-stack/message/make-response.js';
+import { makeTag } from '../../sip-stack/transaction/random-ids.js';
+import type { ServerTransaction } from '../../sip-stack/transaction/server-transaction.js';
+import type { MessageSource } from '../../sip-stack/transport/transport-types.js';
+import type { Call } from '../b2bua/call.js';
+import type { CallRegistry } from '../b2bua/call-registry.js';
+import { Leg, type PartyIdentity } from '../b2bua/leg.js';
+import { identityAddress } from '../b2bua/leg-messages.js';
+import { sourceTarget } from '../b2bua/inbound-invite.js';
+
+export interface DeviceSwitchParts {
+  readonly registry: CallRegistry;
+}
+
+interface ActiveLeg {
+  readonly call: Call;
+  readonly leg: Leg;
+}
+
+/**
+ * Device switch, `*5` dialled from another of my phones (DESIGN §4): my most recently answered
+ * call moves to this phone. The media relay re-points my side of the call, so the far end gets
+ * no signalling at all; the phone I leave gets a BYE.
+ */
+export class DeviceSwitchFeature {
+  constructor(private readonly parts: DeviceSwitchParts) {}
+
+  handle(request: SipRequest, tx: ServerTransaction, user: PartyIdentity): void {
+    const active = this.activeLegOf(user.extension, tx.source);
+    if (!active) {
+      tx.respond(makeResponse(request, 480, { toTag: makeTag(), reason: 'No active call' }));
+      return;
+    }
+    void this.moveTo(active, request, tx, user);
+  }
+
+  /** The user's answered leg on another device, most recently answered first. */
+  private activeLegOf(extension: string, device: MessageSource): ActiveLeg | undefined {
+    let best: ActiveLeg | undefined;
+    for (const call of this.parts.registry.all()) {
+      if (call.state !== 'answered' || !call.bridge) continue;
+      for (const leg of call.bridge) {
+        if (leg.identity.extension !== extension || leg.state !== 'answered' || sameDevice(leg, device)) continue;
+        if (!best || (leg.answeredAt ?? 0) > (best.leg.answeredAt ?? 0)) best = { call, leg };
+      }
+    }
+    return best;
+  }
+
+  private async moveTo({ call, leg: old }: ActiveLeg, request: SipRequest, tx: ServerTransaction, user: PartyIdentity): Promise<void> {
+    const far = call.otherSide(old);
+    if (!far || request.body.length === 0) {
+      tx.respond(makeResponse(request, far ? 488 : 480, { toTag: makeTag(), reason: far ? 'Device switch needs an SDP offer' : 'No active call' }));
+      return;
+    }
+    // The new device takes over the old leg's id, and with it the old leg's media.
+    const fresh = new Leg(old.id, 'inbound', request, sourceTarget(tx.source), user, '', makeTag());
+    fresh.inviteTx = tx;
+    const media = await call.ctx.media.repoint(call.id, old.id, request.body);
+    if (!media.ok || call.state !== 'answered' || old.state !== 'answered') {
+      tx.respond(makeResponse(request, media.ok ? 480 : media.status, { toTag: makeTag(), reason: media.ok ? 'No active call' : media.reason }));
+      return;
+    }
+    call.byeLeg(old);
+    call.legs.set(fresh.id, fresh);
+    call.connect(far, fresh);
+    call.answerInbound(fresh, media.sdp, [['P-Asserted-Identity', identityAddress(far.identity, call.ctx.domain)]]);
+    call.log.info({ user: user.extension, from: `${old.peer.address}:${old.peer.port}`, to: `${tx.source.address}:${tx.source.port}` }, 'call switched to another device');
+  }
+}
+
+function sameDevice(leg: Leg, device: MessageSource): boolean {
+  return leg.peer.address === device.address && leg.peer.port === device.port && leg.peer.protocol === device.protocol;
+}
