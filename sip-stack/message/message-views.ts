@@ -7,10 +7,10 @@ import { type Via, parseVia } from './via.js';
 /** Contact values, or '*' for the wildcard of §10.2.2. */
 export type ContactList = NameAddr[] | '*';
 
-/** What a view parser reads from a message. */
+/** What a view parser reads from a message, by header key. */
 export interface HeaderSource {
-  get(name: string): string | undefined;
-  values(name: string): string[] | SipParseError;
+  firstValue(key: string): string | undefined;
+  listValues(key: string): string[] | SipParseError;
 }
 
 /** The typed views of a message (SipMessage.check), by key, and their parsers. */
@@ -29,16 +29,16 @@ export interface ViewTypes {
 export type ViewKey = keyof ViewTypes;
 
 export const VIEW_PARSERS: { [K in ViewKey]: (m: HeaderSource) => ViewTypes[K] | SipParseError } = {
-  via: (m) => parseAll(m.values('Via'), parseVia),
-  from: (m) => requireHeader(m.get('From'), 'From', parseNameAddr),
-  to: (m) => requireHeader(m.get('To'), 'To', parseNameAddr),
-  'call-id': (m) => requireHeader(m.get('Call-ID'), 'Call-ID', parseCallId),
-  cseq: (m) => requireHeader(m.get('CSeq'), 'CSeq', parseCSeq),
-  contact: (m) => parseContacts(m.values('Contact')),
-  route: (m) => parseAll(m.values('Route'), parseNameAddr),
-  'record-route': (m) => parseAll(m.values('Record-Route'), parseNameAddr),
+  via: (m) => parseAll(m.listValues('via'), parseVia),
+  from: (m) => requireHeader(m.firstValue('from'), 'From', parseNameAddr),
+  to: (m) => requireHeader(m.firstValue('to'), 'To', parseNameAddr),
+  'call-id': (m) => requireHeader(m.firstValue('call-id'), 'Call-ID', parseCallId),
+  cseq: (m) => requireHeader(m.firstValue('cseq'), 'CSeq', parseCSeq),
+  contact: (m) => parseContacts(m.listValues('contact')),
+  route: (m) => parseAll(m.listValues('route'), parseNameAddr),
+  'record-route': (m) => parseAll(m.listValues('record-route'), parseNameAddr),
   'max-forwards': (m) => {
-    const v = m.get('Max-Forwards');
+    const v = m.firstValue('max-forwards');
     return v === undefined ? undefined : parseMaxForwards(v);
   },
 };

@@ -28,7 +28,7 @@ export abstract class SipMessage {
   /** The bytes this message was parsed from, while it is unmodified. */
   protected source: Buffer | undefined;
   private bodyBytes: Buffer;
-  private views: Map<ViewKey, unknown> | undefined;
+  private views: ViewCache | undefined;
   private headerList: Header[] | undefined;
   private headerReader: HeaderReader | undefined;
   private headerSyntaxError: SipParseError | undefined;
@@ -93,7 +93,11 @@ export abstract class SipMessage {
 
   /** The first value of a header, by any spelling of its name (compact forms included). */
   get(name: string): string | undefined {
-    const key = headerKey(name);
+    return this.firstValue(headerKey(name));
+  }
+
+  /** The first value of a header by its lookup key (see headerKey), for hot paths. */
+  firstValue(key: string): string | undefined {
     for (const h of this.list()) if (h.key === key) return h.value;
     return undefined;
   }
@@ -112,12 +116,20 @@ export abstract class SipMessage {
 
   /** Every element of a list header across all its lines (§7.3.1). */
   values(name: string): string[] | SipParseError {
-    const out: string[] = [];
-    for (const line of this.getAll(name)) {
-      const parts = splitHeaderList(line);
+    return this.listValues(headerKey(name));
+  }
+
+  /** Every element of a list header by its lookup key (see headerKey), for hot paths. */
+  listValues(key: string): string[] | SipParseError {
+    let out: string[] | undefined;
+    for (const h of this.list()) {
+      if (h.key !== key) continue;
+      const parts = splitHeaderList(h.value);
       if (parts instanceof SipParseError) return parts;
-      for (const p of parts) out.push(p);
+      if (out === undefined) out = parts;
+      else for (const p of parts) out.push(p);
     }
+    return out ?? [];
     return out;
   }
 
@@ -240,11 +252,11 @@ export abstract class SipMessage {
   }
 
   private lookup<K extends ViewKey>(key: K): ViewTypes[K] | SipParseError {
-    let views = this.views;
-    if (views === undefined) views = this.views = new Map();
-    if (views.has(key)) return views.get(key) as ViewTypes[K] | SipParseError;
+    const views = (this.views ??= newViewCache());
+    const cached = views[key];
+    if (cached !== undefined) return (cached === NO_VALUE ? undefined : cached) as ViewTypes[K] | SipParseError;
     const value = VIEW_PARSERS[key](this) as ViewTypes[K] | SipParseError;
-    views.set(key, value);
+    views[key] = (value === undefined ? NO_VALUE : value) as ViewCache[K];
     return value;
   }
 
@@ -257,7 +269,7 @@ export abstract class SipMessage {
 
   private touch(key: string): void {
     this.source = undefined;
-    this.views?.delete(key as ViewKey);
+    if (this.views !== undefined && key in this.views) this.views[key as ViewKey] = undefined;
   }
 
   // ---- wire form ----------------------------------------------------------------------------
@@ -380,6 +392,18 @@ export class SipResponse extends SipMessage {
 }
 
 export const EMPTY = Buffer.alloc(0);
+
+/** Memoised views; NO_VALUE stands for a view whose value is undefined (no Max-Forwards). */
+const NO_VALUE: unique symbol = Symbol('no value');
+type ViewCache = { [K in ViewKey]: ViewTypes[K] | SipParseError | typeof NO_VALUE | undefined };
+
+function newViewCache(): ViewCache {
+  // Every key present from the start, so that the object keeps one shape.
+  return {
+    via: undefined, from: undefined, to: undefined, 'call-id': undefined, cseq: undefined,
+    contact: undefined, route: undefined, 'record-route': undefined, 'max-forwards': undefined,
+  };
+}
 
 export function isRequest(m: SipMessage): m is SipRequest {
   return m.isRequest;
