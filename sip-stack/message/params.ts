@@ -1,6 +1,6 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
 import {
-  BACKSLASH, COMMA, CR, DQUOTE, EQUALS, LF, SEMI, isWhitespace, lowerSlice, skipLws, trimEnd,
+  BACKSLASH, COMMA, CR, DQUOTE, EQUALS, LF, SEMI, isWhitespace, skipLws, trimEnd,
 } from '../parser/char-codes.js';
 
 /**
@@ -37,7 +37,12 @@ export function parseParams(s: string, start: number, end = s.length): Params | 
 function readParam(s: string, i: number, end: number, params: Params): number | SipParseError {
   const nameStart = skipLws(s, i, end);
   let j = nameStart;
-  while (j < end && !endsName(s.charCodeAt(j))) j++;
+  let upper = false;
+  for (; j < end; j++) {
+    const c = s.charCodeAt(j);
+    if (endsName(c)) break;
+    if (c >= 65 && c <= 90) upper = true;
+  }
   const nameEnd = j;
   if (nameEnd === nameStart) return new SipParseError('Empty or invalid parameter name');
   j = skipLws(s, j, end);
@@ -52,7 +57,8 @@ function readParam(s: string, i: number, end: number, params: Params): number | 
   } else if (j < end && s.charCodeAt(j) !== SEMI) {
     return new SipParseError('Empty or invalid parameter name');
   }
-  params.set(lowerSlice(s, nameStart, nameEnd), value);
+  const name = s.slice(nameStart, nameEnd);
+  params.set(upper ? name.toLowerCase() : name, value);
   return j;
 }
 

@@ -130,7 +130,6 @@ export abstract class SipMessage {
       else for (const p of parts) out.push(p);
     }
     return out ?? [];
-    return out;
   }
 
   /** Replaces every line of the header with one line (where the first one stood, else at the end). */

@@ -41,10 +41,11 @@ const sipSchema = z.strictObject({
   listen: z.array(listenSchema).min(1).prefault(defaultListen),
   advertise: host.optional(),
   /**
-   * Digest algorithms offered, in this order. MD5 first by default: many desk phones answer only
-   * the first challenge and know only MD5; RFC 8760 clients find SHA-256 after it.
+   * Digest algorithms offered, one challenge each, in this order (RFC 8760). MD5 alone by
+   * default: phones and SIP libraries (sip.js among them) read a single challenge, and abort on
+   * SHA-256; add SHA-256 where every phone supports RFC 8760.
    */
-  authAlgorithms: z.array(z.enum(['MD5', 'SHA-256'])).min(1).default(() => ['MD5' as const, 'SHA-256' as const]),
+  authAlgorithms: z.array(z.enum(['MD5', 'SHA-256'])).min(1).default(() => ['MD5' as const]),
 });
 
 const registrarSchema = z.strictObject({

@@ -14,7 +14,7 @@ export const defaultConfig: Config = deepFreeze({
       { transport: 'udp', host: '0.0.0.0', port: 5060 },
       { transport: 'tcp', host: '0.0.0.0', port: 5060 },
     ],
-    authAlgorithms: ['MD5', 'SHA-256'],
+    authAlgorithms: ['MD5'],
   },
   registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600, maxContacts: 10 },
   media: { portMin: 20000, portMax: 29999, timeout: 30 },

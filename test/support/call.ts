@@ -81,6 +81,11 @@ export class Call {
     this.current = session instanceof Invitation ? 'ringing' : 'calling';
     this.reached.add(this.current);
     session.delegate = {
+      // A UAS is established once the ACK arrived: sip.js says so when it sends the 200, but a
+      // re-INVITE sent before the ACK arrives makes it tear the call down (RFC 3261 §14.1).
+      onAck: () => {
+        if (this.direction === 'incoming') this.mark('established');
+      },
       onBye: (bye) => this.onBye(bye),
       onCancel: (cancel) => this.onCancel(cancel),
       onInfo: (info) => this.onInfo(info),
@@ -188,7 +193,7 @@ export class Call {
     }
     this.finalStatus = 200;
     await withTimeout(invitation.accept({ extraHeaders }), timeoutMs, 'the 200 OK to be sent');
-    await this.waitForState('established', timeoutMs);
+    await this.waitForState('established', timeoutMs); // i.e. the ACK arrived
   }
 
   /** Incoming: reject with a final status (default 486 Busy Here). */
@@ -387,8 +392,7 @@ export class Call {
   }
 
   private onSessionState(state: SessionState): void {
-    const answered = this.direction === 'incoming' || this.acceptResponse !== undefined;
-    if (state === SessionState.Established && answered) this.mark('established');
+    if (state === SessionState.Established && this.acceptResponse !== undefined) this.mark('established');
     if (state === SessionState.Terminated) this.mark('terminated');
   }
 

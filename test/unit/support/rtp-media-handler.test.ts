@@ -75,7 +75,9 @@ describe('RtpMediaHandler', () => {
     await answerTo(media, offer(far.port));
     await waitFor(() => far.packets.length > 0, { what: 'audio before the event' });
     await media.queueDtmf('9');
-    const events = far.packets.map((p) => p.packet).filter((p) => p.payloadType === 101);
+    const eventPackets = (): RtpPacket[] => far.packets.map((p) => p.packet).filter((p) => p.payloadType === 101);
+    await waitFor(() => eventPackets().length >= 7, { what: '4 progress and 3 end packets' });
+    const events = eventPackets();
     const decoded = events.map((p) => parseTelephoneEvent(p.payload));
     expect(new Set(events.map((p) => p.timestamp)).size).toBe(1);
     expect(events.map((p) => p.marker)).toEqual(events.map((_, i) => i === 0));
@@ -111,7 +113,7 @@ describe('RtpMediaHandler', () => {
 
   it('refuses an offer without a common codec', async () => {
     const media = handler({ codecs: ['PCMA'] });
-    await expect(media.setDescription(offer(4000))).rejects.toThrow(/no common codec: offered PCMU\/0 .*have PCMA\/8/);
+    await expect(media.setDescription(offer(4000))).rejects.toThrow(/no common codec: offered PCMU\/0, have PCMA\/8/);
   });
 
   it('counts received RTP per source and each RFC 4733 event once', async () => {

@@ -1,0 +1,27 @@
+/** The media relay's public surface: what the softswitch may import. */
+export * from './rtp/rtp-fields.js';
+export * from './rtp/rtp-packet.js';
+export * from './rtp/sequence-math.js';
+export * from './rtp/sequence-tracker.js';
+export * from './rtp/telephone-event.js';
+export * from './rtp/dtmf-digit.js';
+export * from './rtcp/rtcp-header.js';
+export * from './rtcp/rtcp-compound.js';
+export * from './rtcp/rtp-rtcp-demux.js';
+export * from './sdp/sdp-error.js';
+export * from './sdp/parse-sdp.js';
+export * from './sdp/codec.js';
+export * from './sdp/media-direction.js';
+export * from './sdp/describe-sdp.js';
+export * from './sdp/sdp-origin.js';
+export * from './sdp/rewrite-sdp.js';
+export * from './sdp/intersect-codecs.js';
+export type { Clock, TimerHandle } from './relay/clock.js';
+export { systemClock } from './relay/system-clock.js';
+export * from './relay/port-allocator.js';
+export type { BindResult, PacketHandler, PacketSource, RelaySocket, SocketFactory } from './relay/relay-socket.js';
+export { UdpSocketFactory } from './relay/udp-socket-factory.js';
+export * from './relay/media-relay-error.js';
+export type { AnswerResult, OfferResult, RepointResult } from './relay/call-negotiation.js';
+export type { CallStats, LegStats, StreamStats } from './relay/relay-stats.js';
+export * from './relay/media-relay.js';

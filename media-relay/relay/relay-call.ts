@@ -1,0 +1,106 @@
+import type { SdpOrigin } from '../sdp/sdp-origin.js';
+import { openStream } from './open-stream.js';
+import { RelayLeg, unbridgeLeg } from './relay-leg.js';
+import type { RelayStream } from './relay-stream.js';
+import type { StreamHooks } from './stream-hooks.js';
+
+export interface CallContext {
+  readonly hooks: StreamHooks;
+  /** The address written into SDP (c=, o=). */
+  readonly advertiseAddress: string;
+  newOrigin(): SdpOrigin;
+}
+
+export type StreamsOutcome = 'ok' | 'exhausted' | 'closed';
+
+/**
+ * A call's legs. One inbound leg can face several outbound legs (forked branches), each with
+ * its own relay ports; media flows between the two legs currently bridged. Operations on one
+ * call run one at a time, so an answer never overtakes the offer it answers.
+ */
+export class RelayCall {
+  readonly legs = new Map<string, RelayLeg>();
+  /** An answer has bridged two legs: from here on silence counts. */
+  established = false;
+  timedOut = false;
+  closed = false;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly id: string, readonly context: CallContext) {}
+
+  serialize<T>(operation: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(operation, operation);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  addLeg(id: string, created: RelayLeg[], placeholder = false): RelayLeg {
+    const leg = new RelayLeg(this.id, id, this.context.newOrigin(), placeholder);
+    this.legs.set(id, leg);
+    created.push(leg);
+    return leg;
+  }
+
+  /** Drops legs an operation created before it failed. */
+  removeLegs(legs: readonly RelayLeg[]): void {
+    for (const leg of legs) this.deleteLeg(leg.id);
+  }
+
+  /** The leg an offer from `from` goes to: the one named, else its bridged peer, else a placeholder. */
+  targetOf(from: RelayLeg, toId: string | undefined, created: RelayLeg[]): RelayLeg {
+    if (toId !== undefined) return this.legs.get(toId) ?? this.addLeg(toId, created);
+    if (from.peer !== undefined) return from.peer;
+    for (const leg of this.legs.values()) if (leg.placeholder && leg.offeredBy === from) return leg;
+    return this.addLeg(`${from.id}~peer`, created, true);
+  }
+
+  /** An answer from a leg the relay has not heard of takes over the one placeholder waiting. */
+  adoptPlaceholder(id: string): RelayLeg | undefined {
+    const waiting = [...this.legs.values()].filter((leg) => leg.placeholder && leg.offeredBy !== undefined);
+    const leg = waiting[0];
+    if (waiting.length !== 1 || leg === undefined) return undefined;
+    this.legs.delete(leg.id);
+    leg.id = id;
+    leg.placeholder = false;
+    this.legs.set(id, leg);
+    return leg;
+  }
+
+  /** Opens the streams `wanted` that the legs lack, all or none. */
+  async ensureStreams(legs: readonly RelayLeg[], wanted: readonly boolean[]): Promise<StreamsOutcome> {
+    const opened: { leg: RelayLeg; index: number; stream: RelayStream }[] = [];
+    const jobs: Promise<boolean>[] = [];
+    for (const leg of legs) {
+      wanted.forEach((want, index) => {
+        if (!want || leg.streams[index] !== undefined) return;
+        jobs.push(openStream(this.context.hooks, leg, index).then((stream) => {
+          if (stream !== undefined) opened.push({ leg, index, stream });
+          return stream !== undefined;
+        }));
+      });
+    }
+    const results = await Promise.all(jobs);
+    if (this.closed || results.includes(false)) {
+      for (const { stream } of opened) stream.close();
+      return this.closed ? 'closed' : 'exhausted';
+    }
+    for (const { leg, index, stream } of opened) leg.streams[index] = stream;
+    return 'ok';
+  }
+
+  deleteLeg(id: string): void {
+    const leg = this.legs.get(id);
+    if (leg === undefined) return;
+    unbridgeLeg(leg);
+    leg.close();
+    this.legs.delete(id);
+    for (const other of this.legs.values()) if (other.offeredBy === leg) other.offeredBy = undefined;
+  }
+
+  /** Closes every socket and returns every port; idempotent. */
+  close(): void {
+    this.closed = true;
+    for (const leg of this.legs.values()) leg.close();
+    this.legs.clear();
+  }
+}

@@ -1,0 +1,26 @@
+/** Where a datagram came from; dgram's RemoteInfo has this shape. */
+export interface PacketSource {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Receives each datagram as dgram delivers it; called with the Buffer dgram allocated. */
+export type PacketHandler = (packet: Buffer, source: PacketSource) => void;
+
+/** One bound UDP socket of the relay. */
+export interface RelaySocket {
+  /** Sends `packet` as is (no copy). */
+  send(packet: Buffer, port: number, address: string): void;
+  /** Idempotent. */
+  close(): void;
+}
+
+export type BindResult =
+  | { readonly ok: true; readonly socket: RelaySocket }
+  | { readonly ok: false; readonly code: string };
+
+/** Binds relay sockets and counts those still open, so a leak shows as a number. */
+export interface SocketFactory {
+  bind(address: string, port: number, onPacket: PacketHandler): Promise<BindResult>;
+  readonly openCount: number;
+}

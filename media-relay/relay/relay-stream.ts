@@ -1,0 +1,220 @@
+import { isIP } from 'node:net';
+import { validateRtcpCompound } from '../rtcp/rtcp-compound.js';
+import { classifyMuxedPacket } from '../rtcp/rtp-rtcp-demux.js';
+import { peekPayloadType } from '../rtp/rtp-fields.js';
+import { SequenceTracker } from '../rtp/sequence-tracker.js';
+import type { MediaLineSummary } from '../sdp/describe-sdp.js';
+import { isUnspecifiedAddress } from '../sdp/media-direction.js';
+import type { PacketSource, RelaySocket } from './relay-socket.js';
+import { SourceLatch } from './source-latch.js';
+import type { StreamHooks, StreamOwner } from './stream-hooks.js';
+import { TelephoneEventDetector } from './telephone-event-detector.js';
+
+const LENIENT_RTCP = { requireReportFirst: false } as const;
+
+/**
+ * One m-line of one leg: the relay ports facing that leg's phone. What the phone sends here is
+ * forwarded out of the peer stream's socket to the peer's phone, so each phone only ever sees
+ * the relay. Receiving and forwarding allocate nothing: the Buffer dgram delivered is sent on.
+ */
+export class RelayStream {
+  /** The stream on the bridged leg at the same m-line index; undefined while unbridged. */
+  peer: RelayStream | undefined = undefined;
+  /** The phone's latest description of this m-line. */
+  remote: MediaLineSummary | undefined = undefined;
+  muxed = false;
+  telephoneEventPt = -1;
+  packets = 0;
+  bytes = 0;
+  rtcpPackets = 0;
+  dropped = 0;
+  lastSeen = -Infinity;
+  /** When signalling last (re)started the stream: silence is measured from here at the earliest. */
+  armedAt: number;
+  readonly rtcpPort: number;
+  private rtpSocket: RelaySocket | undefined = undefined;
+  private rtcpSocket: RelaySocket | undefined = undefined;
+  private readonly rtpLatch = new SourceLatch();
+  private readonly rtcpLatch = new SourceLatch();
+  private readonly sequence = new SequenceTracker();
+  private readonly events = new TelephoneEventDetector();
+  private rtpTargetAddress = '';
+  private rtpTargetPort = 0;
+  private rtcpTargetAddress = '';
+  private rtcpTargetPort = 0;
+  private sendBlocked = false;
+  private closed = false;
+
+  constructor(
+    readonly owner: StreamOwner,
+    readonly index: number,
+    readonly rtpPort: number,
+    private readonly hooks: StreamHooks,
+  ) {
+    this.rtcpPort = rtpPort + 1;
+    this.armedAt = hooks.clock.now();
+  }
+
+  /** Binds both sockets; false (nothing left open) if either port cannot be bound. */
+  async bind(): Promise<boolean> {
+    const { sockets, bindAddress } = this.hooks;
+    const [rtp, rtcp] = await Promise.all([
+      sockets.bind(bindAddress, this.rtpPort, this.onRtpPacket),
+      sockets.bind(bindAddress, this.rtcpPort, this.onRtcpPacket),
+    ]);
+    if (rtp.ok && rtcp.ok && !this.closed) {
+      this.rtpSocket = rtp.socket;
+      this.rtcpSocket = rtcp.socket;
+      return true;
+    }
+    if (rtp.ok) rtp.socket.close();
+    if (rtcp.ok) rtcp.socket.close();
+    return false;
+  }
+
+  get lost(): number {
+    return this.sequence.lost;
+  }
+
+  get latched(): boolean {
+    return this.rtpLatch.latched;
+  }
+
+  /** Where RTP toward the phone goes now: the latched source, else the SDP's address. */
+  destination(): { address: string; port: number } | undefined {
+    if (this.rtpLatch.latched) return { address: this.rtpLatch.address, port: this.rtpLatch.port };
+    return this.rtpTargetPort === 0 ? undefined : { address: this.rtpTargetAddress, port: this.rtpTargetPort };
+  }
+
+  /** Sending and receiving both ways: the only state in which silence means trouble. */
+  isBidirectional(): boolean {
+    return this.remote !== undefined && this.remote.direction === 'sendrecv' && !this.remote.onHold;
+  }
+
+  /**
+   * Takes the phone's new description of this m-line; the latch restarts. `newPhone` says a
+   * different device took the stream over, whose predecessor must not re-latch it.
+   */
+  setRemote(remote: MediaLineSummary | undefined, newPhone: boolean): void {
+    this.remote = remote;
+    this.telephoneEventPt = remote?.telephoneEventPt ?? -1;
+    const address = remote?.address ?? '';
+    // c=0.0.0.0 asks for no media at all (RFC 3264 §8.4); a host name would cost a lookup per packet.
+    this.sendBlocked = remote === undefined || remote.rejected || isUnspecifiedAddress(address);
+    const usable = !this.sendBlocked && isIP(address) !== 0;
+    this.rtpTargetAddress = usable ? address : '';
+    this.rtpTargetPort = usable ? remote?.port ?? 0 : 0;
+    const rtcpAddress = remote?.rtcpAddress ?? '';
+    const rtcpUsable = usable && isIP(rtcpAddress) !== 0;
+    this.rtcpTargetAddress = rtcpUsable ? rtcpAddress : '';
+    this.rtcpTargetPort = rtcpUsable ? remote?.rtcpPort ?? 0 : 0;
+    this.rtpLatch.reset(this.rtpTargetAddress, this.rtpTargetPort, newPhone);
+    this.rtcpLatch.reset(this.rtcpTargetAddress, this.rtcpTargetPort, newPhone);
+    this.events.reset();
+    this.arm();
+  }
+
+  arm(): void {
+    this.armedAt = this.hooks.clock.now();
+  }
+
+  /** RFC 5761: with RTCP on the RTP port the odd socket is closed; its port stays reserved. */
+  async setMuxed(muxed: boolean): Promise<void> {
+    this.muxed = muxed;
+    if (muxed) {
+      this.rtcpSocket?.close();
+      this.rtcpSocket = undefined;
+      return;
+    }
+    if (this.rtcpSocket !== undefined || this.closed) return;
+    const { sockets, bindAddress } = this.hooks;
+    const bound = await sockets.bind(bindAddress, this.rtcpPort, this.onRtcpPacket);
+    if (!bound.ok) return;
+    if (this.closed || this.muxed || this.rtcpSocket !== undefined) bound.socket.close();
+    else this.rtcpSocket = bound.socket;
+  }
+
+  /** Closes the sockets and returns the ports; idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.rtpSocket?.close();
+    this.rtcpSocket?.close();
+    this.rtpSocket = undefined;
+    this.rtcpSocket = undefined;
+    if (this.peer?.peer === this) this.peer.peer = undefined;
+    this.peer = undefined;
+    this.hooks.allocator.release(this.rtpPort);
+  }
+
+  private readonly onRtpPacket = (packet: Buffer, source: PacketSource): void => {
+    const kind = classifyMuxedPacket(packet, 0, packet.length);
+    if (!this.rtpLatch.admit(source.address, source.port, kind !== 'other')) {
+      this.dropped++;
+    } else if (kind === 'rtp') {
+      this.receiveRtp(packet);
+    } else if (kind === 'rtcp') {
+      this.receiveRtcp(packet);
+    } else {
+      // From the latched phone but neither RTP nor RTCP (DTLS, keep-alives): passed through.
+      this.peer?.sendRtp(packet);
+    }
+  };
+
+  private readonly onRtcpPacket = (packet: Buffer, source: PacketSource): void => {
+    const isRtcp = classifyMuxedPacket(packet, 0, packet.length) === 'rtcp';
+    if (isRtcp && this.rtcpLatch.admit(source.address, source.port, true)) this.receiveRtcp(packet);
+    else this.dropped++;
+  };
+
+  private receiveRtp(packet: Buffer): void {
+    this.packets++;
+    this.bytes += packet.length;
+    this.lastSeen = this.hooks.clock.now();
+    this.sequence.updateFromPacket(packet, 0);
+    const peer = this.peer;
+    const pt = peekPayloadType(packet, 0);
+    if ((pt === this.telephoneEventPt || (peer !== undefined && pt === peer.telephoneEventPt)) && !this.inspectEvent(packet)) {
+      return;
+    }
+    peer?.sendRtp(packet);
+  }
+
+  private receiveRtcp(packet: Buffer): void {
+    if (validateRtcpCompound(packet, 0, packet.length, LENIENT_RTCP) !== undefined) {
+      this.dropped++;
+      return;
+    }
+    this.rtcpPackets++;
+    this.peer?.sendRtcp(packet);
+  }
+
+  /** Reports a finished key press; the answer says whether to forward the packet. */
+  private inspectEvent(packet: Buffer): boolean {
+    const { rtp, event } = this.hooks;
+    if (rtp.parse(packet, 0, packet.length) !== undefined) return true;
+    if (event.parse(packet, rtp.payloadOffset, rtp.payloadLength) !== undefined) return true;
+    const digit = this.events.observe(rtp.timestamp, event);
+    if (digit !== undefined) this.hooks.onDigit(this.owner, digit);
+    return this.hooks.shouldForwardEvent(this.owner, event.event);
+  }
+
+  /** Sends to this stream's phone what its peer received. */
+  private sendRtp(packet: Buffer): void {
+    const socket = this.rtpSocket;
+    if (socket === undefined || this.sendBlocked) return;
+    if (this.rtpLatch.latched) socket.send(packet, this.rtpLatch.port, this.rtpLatch.address);
+    else if (this.rtpTargetPort !== 0) socket.send(packet, this.rtpTargetPort, this.rtpTargetAddress);
+  }
+
+  private sendRtcp(packet: Buffer): void {
+    const socket = this.rtcpSocket;
+    if (this.muxed || socket === undefined) {
+      this.sendRtp(packet);
+      return;
+    }
+    if (this.sendBlocked) return;
+    if (this.rtcpLatch.latched) socket.send(packet, this.rtcpLatch.port, this.rtcpLatch.address);
+    else if (this.rtcpTargetPort !== 0) socket.send(packet, this.rtcpTargetPort, this.rtcpTargetAddress);
+  }
+}

@@ -1,0 +1,29 @@
+import type { DtmfDigit } from '../rtp/dtmf-digit.js';
+import type { RtpPacket } from '../rtp/rtp-packet.js';
+import type { TelephoneEvent } from '../rtp/telephone-event.js';
+import type { Clock } from './clock.js';
+import type { PortAllocator } from './port-allocator.js';
+import type { SocketFactory } from './relay-socket.js';
+
+/** Who a stream belongs to, read when it reports an event. */
+export interface StreamOwner {
+  readonly callId: string;
+  readonly id: string;
+}
+
+/**
+ * What every stream of one relay shares: the clock, the port and socket pools, the scratch
+ * packet views (one relay runs on one thread, so one pair of views serves every packet) and the
+ * relay's callbacks.
+ */
+export interface StreamHooks {
+  readonly clock: Clock;
+  readonly allocator: PortAllocator;
+  readonly sockets: SocketFactory;
+  readonly bindAddress: string;
+  readonly rtp: RtpPacket;
+  readonly event: TelephoneEvent;
+  onDigit(owner: StreamOwner, digit: DtmfDigit): void;
+  /** False drops the telephone-event packet instead of forwarding it. */
+  shouldForwardEvent(owner: StreamOwner, event: number): boolean;
+}
