@@ -201,11 +201,10 @@ function portValue(s: string, start: number, end: number): number | undefined {
 function parseTelUri(raw: string, start: number): TelUri | SipParseError {
   let semi = raw.indexOf(';', start);
   if (semi < 0) semi = raw.length;
-  if (semi === start || !allUriChars(raw, start, semi)) return new SipParseError('Malformed tel URI');
+  // A tel URI has no headers part (RFC 3966 §3).
+  if (semi === start || !allUriChars(raw, start, semi) || raw.indexOf('?', start) >= 0) return new SipParseError('Malformed tel URI');
   const params = parseUriParams(raw, semi, raw.length);
   if (params instanceof SipParseError) return params;
-  // A tel URI has no headers part (RFC 3966 §3).
-  if (raw.indexOf('?', semi) >= 0) return new SipParseError('Malformed tel URI');
   return { scheme: 'tel', number: raw.slice(start, semi), params };
 }
 
