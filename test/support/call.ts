@@ -1,14 +1,13 @@
+import { Grammar, Invitation, Inviter, SessionState, type Bye, type Cancel, type Core, type Info } from 'sip.js';
 import {
-  Grammar,
-  Invitation,
-  Inviter,
-  SessionState,
-  type Bye,
-  type Cancel,
-  type Core,
-  type Info,
-  type NameAddrHeader,
-} from 'sip.js';
+  identityOf,
+  infoRecord,
+  remoteEnd,
+  type CallState,
+  type CallTermination,
+  type InfoReceived,
+  type PartyIdentity,
+} from './call-records.js';
 import { emptyMediaStats, type MediaStats } from './media-stats.js';
 import type { RtpMediaHandler, RtpMediaOptions, RtpSdhOptions } from './rtp-media-handler.js';
 import { CODECS, commonCodecs, parseRemoteAudio } from './sdp-offer-answer.js';
@@ -16,35 +15,7 @@ import { SipText } from './sip-text.js';
 import type { SipLogEntry } from './udp-sip-socket.js';
 import { waitFor, withTimeout } from './wait-for.js';
 
-export type CallState = 'calling' | 'ringing' | 'early' | 'established' | 'terminated';
-
-export interface PartyIdentity {
-  /** Display name, '' if none. */
-  readonly displayName: string;
-  /** User part of the URI (the extension), if any. */
-  readonly user: string | undefined;
-  readonly uri: string;
-}
-
-export interface CallTermination {
-  readonly by: 'local' | 'remote';
-  /** The request that ended the call, if one did (sent when by = local, received when remote). */
-  readonly method?: 'BYE' | 'CANCEL';
-  /** The received BYE or CANCEL. */
-  readonly request?: SipText;
-  /** Its Reason header, e.g. `SIP;cause=200;text="Call completed elsewhere"`. */
-  readonly reason?: string;
-  /** Final response of an unanswered call (e.g. 486, 487). */
-  readonly status?: number;
-}
-
-export interface InfoReceived {
-  readonly contentType: string | undefined;
-  readonly body: string;
-  /** `Signal=` of an application/dtmf-relay body. */
-  readonly signal: string | undefined;
-  readonly request: SipText;
-}
+export type { CallState, CallTermination, InfoReceived, PartyIdentity } from './call-records.js';
 
 const STATE_ORDER: readonly CallState[] = ['calling', 'ringing', 'early', 'established', 'terminated'];
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -382,12 +353,7 @@ export class Call {
   }
 
   private onInfo(info: Info): void {
-    const request = new SipText(info.request.data);
-    const contentType = request.header('content-type');
-    const signal = contentType?.toLowerCase().startsWith('application/dtmf-relay')
-      ? /^\s*Signal\s*=\s*(\S+)/im.exec(request.body)?.[1]
-      : undefined;
-    this.infoReceived.push({ contentType, body: request.body, signal, request });
+    this.infoReceived.push(infoRecord(info.request));
     void info.accept();
   }
 
@@ -401,15 +367,4 @@ export class Call {
     this.reached.add(state);
     if (STATE_ORDER.indexOf(state) > STATE_ORDER.indexOf(this.current)) this.current = state;
   }
-}
-
-function remoteEnd(method: 'BYE' | 'CANCEL', message: Core.IncomingRequestMessage): CallTermination {
-  const request = new SipText(message.data);
-  return { by: 'remote', method, request, reason: request.header('reason') };
-}
-
-function identityOf(header: NameAddrHeader): PartyIdentity {
-  // sip.js types displayName as string but leaves it undefined when the header has none.
-  const displayName: string | undefined = header.displayName;
-  return { displayName: displayName ?? '', user: header.uri.user, uri: header.uri.toString() };
 }

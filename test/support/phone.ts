@@ -26,8 +26,11 @@ export interface PhoneOptions extends RtpMediaOptions {
   readonly password?: string;
   /** Host part of the AOR and of dialled short numbers; the REGISTER Request-URI. */
   readonly domain: string;
-  /** Where every message goes (the softswitch). May be set later with {@link Phone.setServer}. */
-  readonly server?: SipAddress;
+  /**
+   * Where every message goes (the softswitch): `{ host, port }` or `"host:port"`. May be set
+   * later with {@link Phone.setServer}; signalling before that fails with a clear error.
+   */
+  readonly server?: SipAddress | string;
   readonly displayName?: string;
   /** A UUID: adds `+sip.instance` (RFC 5626 §4.1) to the Contact of every request and response. */
   readonly instanceId?: string;
@@ -71,7 +74,7 @@ const SIPJS_LOG_LIMIT = 500;
  */
 export class Phone {
   readonly calls: Call[] = [];
-  /** sip.js's own warnings and errors (debug too with PHONE_DEBUG=1), newest last. */
+  /** sip.js's own log, every level, newest last (last 500 lines): read it when a test fails. PHONE_DEBUG=1 also prints it. */
   readonly sipjsLog: string[] = [];
   readonly userAgent: UserAgent;
   private readonly incoming: Call[] = [];
@@ -85,7 +88,7 @@ export class Phone {
     private readonly socket: UdpSipSocket,
     readonly options: PhoneOptions,
   ) {
-    socket.server = options.server;
+    socket.server = options.server === undefined ? undefined : toSipAddress(options.server);
     this.userAgent = this.createUserAgent();
     // sip.js builds the Contact URI without a port; give it the socket's.
     this.userAgent.contact.uri.port = socket.address.port;
@@ -140,8 +143,8 @@ export class Phone {
     return this.closing !== undefined;
   }
 
-  setServer(server: SipAddress): void {
-    this.socket.server = server;
+  setServer(server: SipAddress | string): void {
+    this.socket.server = toSipAddress(server);
   }
 
   /**
@@ -149,7 +152,8 @@ export class Phone {
    * status: 200, or the failure (e.g. 401 again or 403 after a wrong password). sip.js
    * refreshes the binding on its own until {@link unregister} or {@link close}.
    */
-  register(expires = 600, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number> {
+  async register(expires = 600, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number> {
+    this.requireServer('register');
     const registerer = this.registererFor(expires);
     return withTimeout(
       registerOutcome(registerer, (requestDelegate) => registerer.register({ requestDelegate }), true),
@@ -159,7 +163,8 @@ export class Phone {
   }
 
   /** REGISTER with expires 0 for this phone's contact; resolves with the final status. */
-  unregister(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number> {
+  async unregister(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number> {
+    this.requireServer('unregister');
     const registerer = this.registererFor(undefined);
     return withTimeout(
       registerOutcome(registerer, (requestDelegate) => registerer.unregister({ requestDelegate }), false),
@@ -173,6 +178,7 @@ export class Phone {
    * URI). Resolves once the INVITE is sent.
    */
   async call(target: string, options: CallOptions = {}): Promise<Call> {
+    this.requireServer('call');
     const uri = UserAgent.makeURI(target.startsWith('sip:') ? target : `sip:${target}@${this.options.domain}`);
     if (!uri) throw new Error(`not a dialable target: ${target}`);
     const inviter = new Inviter(this.userAgent, uri, {
@@ -188,7 +194,10 @@ export class Phone {
     return call;
   }
 
-  /** The next incoming call not yet taken (already ringing: 180 was sent). */
+  /**
+   * The next incoming call not yet taken, in arrival order (ringing: 180 was sent). A call
+   * taken late may already be over, e.g. CANCELled: check `state` / `termination`.
+   */
   nextIncoming(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Call> {
     const queued = this.incoming.shift();
     if (queued) return Promise.resolve(queued);
@@ -230,6 +239,12 @@ export class Phone {
   /** @internal Number of sockets still open (SIP + RTP); 0 after close(). */
   get openSockets(): number {
     return (this.socket.closed ? 0 : 1) + [...this.handlers].filter((h) => !h.closed).length;
+  }
+
+  /** Without a server, sip.js would turn the send failure into a puzzling internal 503. */
+  private requireServer(action: string): void {
+    if (this.closed) throw new Error(`${action}: phone ${this.user} is closed`);
+    if (!this.socket.server) throw new Error(`${action}: phone ${this.user} has no server address (setServer)`);
   }
 
   private createUserAgent(): UserAgent {
@@ -377,6 +392,13 @@ function contactsWithoutExpires(response: Core.IncomingResponseMessage): string 
 function stopRefreshing(registerer: Registerer): void {
   const clearTimers: unknown = Reflect.get(registerer, 'clearTimers');
   if (typeof clearTimers === 'function') clearTimers.call(registerer);
+}
+
+function toSipAddress(server: SipAddress | string): SipAddress {
+  if (typeof server !== 'string') return server;
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(server.trim());
+  if (match?.[1] === undefined || match[2] === undefined) throw new Error(`server must be "host:port", got ${server}`);
+  return { host: match[1], port: Number(match[2]) };
 }
 
 function matches(entry: SipLogEntry, filter: SipFilter): boolean {

@@ -77,6 +77,19 @@ describe('Phone: a call between two test phones', () => {
     expect(outgoing.remoteIdentity).toEqual({ displayName: 'Front Desk', user: '101', uri: 'sip:101@pbx.local' });
   });
 
+  it('plays early media from a 183 with SDP when asked to', async () => {
+    const [alice, bob] = await wired();
+    const outgoing = await alice.call('bob', { earlyMedia: true });
+    const incoming = await bob.nextIncoming();
+    await incoming.progress(183);
+    await outgoing.waitForState('early');
+    await Promise.all([outgoing.expectAudioFlowing(), incoming.expectAudioFlowing()]);
+    expect(outgoing.responses.map((r) => r.status)).toEqual([100, 180, 183]);
+    await incoming.answer();
+    await outgoing.waitForState('established');
+    await outgoing.expectAudioFlowing();
+  });
+
   it('puts its real address in Via and Contact, and offers PCMU + telephone-event at 20 ms', async () => {
     const [alice, bob] = await wired();
     await establishedCall(alice, bob);

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RtpPacket } from '../../../../media-relay/rtp/rtp-packet.js';
-import { TelephoneEvent } from '../../../../media-relay/rtp/telephone-event.js';
-import { RtcpHeader } from '../../../../media-relay/rtcp/rtcp-header.js';
-import { validateRtcpCompound } from '../../../../media-relay/rtcp/rtcp-compound.js';
-import { classifyMuxedPacket } from '../../../../media-relay/rtcp/rtp-rtcp-demux.js';
-import { parseSdp } from '../../../../media-relay/sdp/parse-sdp.js';
-import { SdpError } from '../../../../media-relay/sdp/sdp-error.js';
+import { RtpPacket } from '../../../media-relay/rtp/rtp-packet.js';
+import { TelephoneEvent } from '../../../media-relay/rtp/telephone-event.js';
+import { RtcpHeader } from '../../../media-relay/rtcp/rtcp-header.js';
+import { validateRtcpCompound } from '../../../media-relay/rtcp/rtcp-compound.js';
+import { classifyMuxedPacket } from '../../../media-relay/rtcp/rtp-rtcp-demux.js';
+import { parseSdp } from '../../../media-relay/sdp/parse-sdp.js';
+import { SdpError } from '../../../media-relay/sdp/sdp-error.js';
 
 const bytes = fc.uint8Array({ maxLength: 300 }).map((array) => Buffer.from(array));
 const RTP_ERRORS = [undefined, 'too-short', 'bad-version', 'csrc-truncated', 'extension-truncated', 'bad-padding'];
