@@ -12,6 +12,7 @@ import { Dialplan } from './dialplan/dialplan.js';
 import { type DispatcherParts, type FeatureHandler, InviteDispatcher } from './dialplan/invite-dispatcher.js';
 import { PickupFeature } from './features/pickup.js';
 import { DeviceSwitchFeature } from './features/device-switch.js';
+import { QueueFeature } from './queues/queue-feature.js';
 import { UserDirectory } from './directory/user-directory.js';
 import { LocationService } from './registrar/location-service.js';
 import { Registrar } from './registrar/registrar.js';
@@ -50,6 +51,7 @@ export class Softswitch {
   private accepting = true;
   private pruneTimer: NodeJS.Timeout | undefined;
   readonly dispatcher: InviteDispatcher;
+  private readonly queues: QueueFeature;
 
   constructor(private readonly options: SoftswitchOptions) {
     const { config, logger } = options;
@@ -81,6 +83,10 @@ export class Softswitch {
       onReject: (what, reason, source) => logger.debug({ what, reason, from: `${source.address}:${source.port}` }, 'refused'),
       onUserError: (error) => logger.error({ err: error }, 'error while handling a message'),
     });
+    this.queues = new QueueFeature({
+      registry: this.calls, directory: () => this.directory, location: this.location,
+      newCall: (request, tx, caller) => this.dispatcher.newCall(request, tx, caller),
+    });
     this.dispatcher = new InviteDispatcher({
       ctx: this.callContext(options.media ?? new PassThroughMedia()),
       directory: () => this.directory,
@@ -94,7 +100,9 @@ export class Softswitch {
     const pickup = new PickupFeature({ registry: this.calls, directory: () => this.directory, config: () => this.config });
     const pick: FeatureHandler = (request, tx, caller, destination) => pickup.handle(request, tx, caller, destination);
     const deviceSwitch = new DeviceSwitchFeature({ registry: this.calls });
+    const queues = this.queues;
     return {
+      queue: (request, tx, caller, destination) => queues.handle(request, tx, caller, destination),
       'pickup-any': pick, 'pickup-extension': pick, 'pickup-group': pick, 'pickup-queue': pick,
       'switch-device': (request, tx, caller) => deviceSwitch.handle(request, tx, caller),
     };
@@ -107,6 +115,7 @@ export class Softswitch {
       registry: this.calls,
       domain: this.config.sip.domain,
       logger: this.options.logger,
+      onEnded: (call) => this.queues.callEnded(call),
     };
   }
 

@@ -190,7 +190,8 @@ function parseDecimal(s: string): number | undefined {
 }
 
 function buildMessage(startLine: string, headers: HeaderReader, body: Buffer, source: Buffer | undefined): SipMessage | SipParseError {
-  if (startLine.startsWith('SIP/')) return buildResponse(startLine, headers, body, source);
+  // §7.1: the version is case-insensitive; a method cannot hold '/', so "sip/" starts a response.
+  if (hasSipPrefix(startLine)) return buildResponse(startLine, headers, body, source);
   return buildRequest(startLine, headers, body, source);
 }
 
@@ -228,12 +229,19 @@ function buildResponse(line: string, headers: HeaderReader, body: Buffer, source
 /** "SIP/" 1*DIGIT "." 1*DIGIT; versions other than 2.0 parse, and are answered 505 above us. */
 function isSipVersion(v: string): boolean {
   if (v === SIP_VERSION) return true;
-  if (v.length < 7 || (v.charCodeAt(0) | 0x20) !== 0x73 || (v.charCodeAt(1) | 0x20) !== 0x69) return false;
-  if ((v.charCodeAt(2) | 0x20) !== 0x70 || v.charCodeAt(3) !== SLASH) return false;
+  if (v.length < 7 || !hasSipPrefix(v)) return false;
   const dot = v.indexOf('.', 4);
   if (dot < 5 || dot === v.length - 1) return false;
   for (let i = 4; i < v.length; i++) if (i !== dot && !isDigit(v.charCodeAt(i))) return false;
   return true;
+}
+
+/** Starts with "SIP/" in any case. */
+function hasSipPrefix(s: string): boolean {
+  const c0 = s.charCodeAt(0) | 0x20;
+  const c1 = s.charCodeAt(1) | 0x20;
+  const c2 = s.charCodeAt(2) | 0x20;
+  return c0 === 0x73 && c1 === 0x69 && c2 === 0x70 && s.charCodeAt(3) === SLASH;
 }
 
 /** The version with "SIP" upper-cased (§7.1: case-insensitive), without allocating for SIP/2.0. */

@@ -11,6 +11,7 @@ import { TransactionLayer } from '../transaction/transaction-layer.js';
 import type { TransactionUser } from '../transaction/transaction-user.js';
 import { type ListenSpec, TransportLayer } from '../transport/transport-layer.js';
 import type { Endpoint, MessageSource, SendTarget, TransportProtocol, TransportUser } from '../transport/transport-types.js';
+import { stampReceived } from '../transport/via-received.js';
 import { salvageRequest } from './salvage-request.js';
 import { type StackCapabilities, judgeRequest } from './stateless-answer.js';
 
@@ -87,6 +88,8 @@ export class SipStack implements TransportUser {
   /** Bytes that did not frame: a request is answered 400 if enough of it can be read. */
   receiveMalformed(error: SipParseError, bytes: Buffer, source: MessageSource): void {
     const request = salvageRequest(bytes);
+    // §18.2.1, RFC 3581 §4: the 400 goes back where the datagram came from, like any response.
+    if (request) stampReceived(request, source.address, source.port);
     // §17.1.1.3: never answer an ACK; without a readable Via there is nowhere to answer.
     if (request && request.method !== 'ACK' && !request.check('via') && request.vias.length > 0) {
       this.transport.sendResponse(makeResponse(request, error.status, request.check('to') ? { reason: error.reason } : { reason: error.reason, toTag: makeTag() }), source);

@@ -234,6 +234,23 @@ export class CallSetup {
     this.call.end('caller cancelled');
   }
 
+  /** Stops ringing and gives the caller `status` (a queue's overall timeout). */
+  giveUp(status: number): void {
+    if (this.claimed || this.call.state !== 'ringing') return;
+    this.ringTimer?.cancel();
+    this.cancelBranches(undefined);
+    this.finish(status);
+  }
+
+  /** Stops ringing without ending the call, so that another setup can take over (fallback). */
+  handOver(): boolean {
+    if (this.claimed || this.call.state !== 'ringing') return false;
+    this.claimed = true;
+    this.ringTimer?.cancel();
+    this.cancelBranches(undefined);
+    return true;
+  }
+
   /** Takes the call away from the ringing devices (pickup); false if it was already claimed. */
   claim(): boolean {
     if (this.claimed || this.call.state !== 'ringing') return false;

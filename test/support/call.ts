@@ -137,6 +137,7 @@ export class Call {
     if (!(this.session instanceof Inviter)) throw new Error('start() is for outgoing calls');
     await this.session.invite({
       requestDelegate: {
+        onTrying: (response) => this.responses.push(new SipText(response.message.data)),
         onProgress: (response) => this.onProgress(response.message),
         onAccept: (response) => this.onFinal(response.message),
         onReject: (response) => this.onFinal(response.message),

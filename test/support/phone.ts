@@ -71,15 +71,24 @@ const SIPJS_LOG_LIMIT = 500;
 /**
  * A SIP phone for integration tests: sip.js's UserAgent over a UDP socket on loopback, with
  * real RTP media. Several phones (also several of one user) can share a process.
+ *
+ *   const alice = await Phone.create({ user: '100', password: 'pw', domain: 'pbx.test', server: sw.address });
+ *   expect(await alice.register()).toBe(200);
+ *   const call = await alice.call('101');
+ *   const ringing = await bob.nextIncoming();
+ *   await ringing.answer();
+ *   await call.waitForState('established');
+ *   await Promise.all([call.expectAudioFlowing(), ringing.expectAudioFlowing()]);
+ *   await alice.close();
  */
 export class Phone {
   readonly calls: Call[] = [];
-  /** sip.js's own log, every level, newest last (last 500 lines): read it when a test fails. PHONE_DEBUG=1 also prints it. */
+  /** sip.js's own log at every level, newest last (500 lines kept); PHONE_DEBUG=1 also prints it. */
   readonly sipjsLog: string[] = [];
   readonly userAgent: UserAgent;
   private readonly incoming: Call[] = [];
   private readonly incomingWaiters: Array<{ resolve: (call: Call) => void; reject: (error: Error) => void }> = [];
-  private readonly mediaBySession = new WeakMap<Session, Call>();
+  private readonly callBySession = new WeakMap<Session, Call>();
   private readonly handlers = new Set<RtpMediaHandler>();
   private registerer: Registerer | undefined;
   private closing: Promise<void> | undefined;
@@ -266,7 +275,7 @@ export class Phone {
       transportConstructor: UdpSipTransport,
       transportOptions: { socket },
       sessionDescriptionHandlerFactory: rtpMediaHandlerFactory(
-        (session) => this.mediaBySession.get(session)?.mediaOptions ?? this.options,
+        (session) => this.callBySession.get(session)?.mediaOptions ?? this.options,
         (session, handler) => this.adoptHandler(session, handler),
       ),
       delegate: { onInvite: (invitation) => this.onInvite(invitation) },
@@ -283,14 +292,14 @@ export class Phone {
 
   private track(session: Inviter | Invitation, media: RtpMediaOptions): Call {
     const call = new Call(session, media, this.sipLog);
-    this.mediaBySession.set(session, call);
+    this.callBySession.set(session, call);
     this.calls.push(call);
     return call;
   }
 
   private adoptHandler(session: Session, handler: RtpMediaHandler): void {
     this.handlers.add(handler);
-    this.mediaBySession.get(session)?.attachMedia(handler);
+    this.callBySession.get(session)?.attachMedia(handler);
     if (this.closed) handler.close();
   }
 

@@ -9,8 +9,8 @@ export interface RunningSwitch {
   readonly sw: Softswitch;
   readonly config: Config;
   readonly udp: Endpoint;
-  /** Undefined when the configuration listens on UDP only. */
-  readonly tcp: Endpoint | undefined;
+  /** Port 0 when the configuration listens on UDP only. */
+  readonly tcp: Endpoint;
   /** "127.0.0.1:port" of the UDP listener, for sipp and phones. */
   readonly address: string;
   readonly adminUrl: string;
@@ -47,7 +47,8 @@ export async function startSwitch(overrides: ConfigInput = {}, extra: Partial<So
   const udp = sw.sipEndpoint('udp');
   const admin = sw.adminEndpoint;
   return {
-    sw, config, udp, tcp: config.sip.listen.some((l) => l.transport === 'tcp') ? sw.sipEndpoint('tcp') : undefined,
+    sw, config, udp,
+    tcp: config.sip.listen.some((l) => l.transport === 'tcp') ? sw.sipEndpoint('tcp') : { protocol: 'tcp', address: '127.0.0.1', port: 0 },
     address: `${udp.address}:${udp.port}`,
     adminUrl: admin ? `http://127.0.0.1:${admin.port}` : '',
     stop: () => sw.stop(),

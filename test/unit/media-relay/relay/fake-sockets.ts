@@ -1,0 +1,58 @@
+import type { BindResult, PacketHandler, PacketSource, RelaySocket, SocketFactory } from '../../../../media-relay/relay/relay-socket.js';
+
+export interface SentPacket {
+  readonly packet: Buffer;
+  readonly port: number;
+  readonly address: string;
+}
+
+export class FakeSocket implements RelaySocket {
+  readonly sent: SentPacket[] = [];
+  closed = false;
+
+  constructor(readonly port: number, readonly onPacket: PacketHandler, private readonly onClose: () => void) {}
+
+  send(packet: Buffer, port: number, address: string): void {
+    this.sent.push({ packet, port, address });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+  }
+}
+
+/** Sockets without a network: tests deliver datagrams by port and read what was sent. */
+export class FakeSocketFactory implements SocketFactory {
+  /** Open sockets by local port. */
+  readonly sockets = new Map<number, FakeSocket>();
+  /** Ports some other program holds: binding them fails with EADDRINUSE. */
+  readonly busy = new Set<number>();
+
+  get openCount(): number {
+    return this.sockets.size;
+  }
+
+  async bind(_address: string, port: number, onPacket: PacketHandler): Promise<BindResult> {
+    if (this.busy.has(port) || this.sockets.has(port)) return { ok: false, code: 'EADDRINUSE' };
+    const socket = new FakeSocket(port, onPacket, () => this.sockets.delete(port));
+    this.sockets.set(port, socket);
+    return { ok: true, socket };
+  }
+
+  socket(port: number): FakeSocket {
+    const socket = this.sockets.get(port);
+    if (socket === undefined) throw new Error(`no socket on port ${port}`);
+    return socket;
+  }
+
+  deliver(port: number, packet: Buffer, from: PacketSource): void {
+    this.socket(port).onPacket(packet, from);
+  }
+
+  /** Everything sent from every socket, oldest first. */
+  allSent(): (SentPacket & { from: number })[] {
+    return [...this.sockets.values()].flatMap((socket) => socket.sent.map((sent) => ({ ...sent, from: socket.port })));
+  }
+}
