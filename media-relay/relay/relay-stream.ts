@@ -98,16 +98,13 @@ export class RelayStream {
   setRemote(remote: MediaLineSummary | undefined, newPhone: boolean): void {
     this.remote = remote;
     this.telephoneEventPt = remote?.telephoneEventPt ?? -1;
-    const address = remote?.address ?? '';
-    // c=0.0.0.0 asks for no media at all (RFC 3264 §8.4); a host name would cost a lookup per packet.
-    this.sendBlocked = remote === undefined || remote.rejected || isUnspecifiedAddress(address);
-    const usable = !this.sendBlocked && isIP(address) !== 0;
-    this.rtpTargetAddress = usable ? address : '';
-    this.rtpTargetPort = usable ? remote?.port ?? 0 : 0;
-    const rtcpAddress = remote?.rtcpAddress ?? '';
-    const rtcpUsable = usable && isIP(rtcpAddress) !== 0;
-    this.rtcpTargetAddress = rtcpUsable ? rtcpAddress : '';
-    this.rtcpTargetPort = rtcpUsable ? remote?.rtcpPort ?? 0 : 0;
+    // c=0.0.0.0 asks for no media at all (RFC 3264 §8.4); a declined stream gets none either.
+    this.sendBlocked = remote !== undefined && (remote.rejected || isUnspecifiedAddress(remote.address ?? ''));
+    const usable = remote !== undefined && !this.sendBlocked;
+    this.rtpTargetAddress = usable ? literalAddress(remote.address) : '';
+    this.rtpTargetPort = this.rtpTargetAddress === '' ? 0 : remote?.port ?? 0;
+    this.rtcpTargetAddress = usable ? literalAddress(remote.rtcpAddress) : '';
+    this.rtcpTargetPort = this.rtcpTargetAddress === '' ? 0 : remote?.rtcpPort ?? 0;
     this.rtpLatch.reset(this.rtpTargetAddress, this.rtpTargetPort, newPhone);
     this.rtcpLatch.reset(this.rtcpTargetAddress, this.rtcpTargetPort, newPhone);
     this.events.reset();
@@ -217,4 +214,9 @@ export class RelayStream {
     if (this.rtcpLatch.latched) socket.send(packet, this.rtcpLatch.port, this.rtcpLatch.address);
     else if (this.rtcpTargetPort !== 0) socket.send(packet, this.rtcpTargetPort, this.rtcpTargetAddress);
   }
+}
+
+/** An IP literal, or '' for anything else: a host name in c= would cost a DNS lookup per packet. */
+function literalAddress(address: string | undefined): string {
+  return address !== undefined && isIP(address) !== 0 ? address : '';
 }

@@ -10,7 +10,7 @@ const LINE_SHAPES: Readonly<Record<string, RegExp>> = {
   v: /^v=0$/,
   o: /^o=\S+ \d+ \d+ IN IP[46] \S+$/,
   c: /^c=IN IP[46] \S+$/,
-  m: /^m=[\w-]+ \d+ [\w/.-]+( \S+)*$/,
+  m: /^m=\w+ \d+ [\w/]+( \S+)*$/,
 };
 
 /**

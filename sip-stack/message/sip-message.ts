@@ -1,60 +1,30 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
 import type { CSeq } from './cseq.js';
 import { splitHeaderList } from './header-list.js';
-import { headerKey } from './header-name.js';
+import { type Header, type HeaderReader, MessageHeaders } from './message-headers.js';
 import { type ContactList, VIEW_PARSERS, type ViewKey, type ViewTypes } from './message-views.js';
 import type { NameAddr } from './name-addr.js';
 import { type Uri, parseUri } from './sip-uri.js';
 import type { Via } from './via.js';
 
 export type { ContactList, ViewKey } from './message-views.js';
-
-/** One header line as received: the name as spelt on the wire, its lookup key and its value. */
-export interface Header {
-  readonly name: string;
-  readonly key: string;
-  readonly value: string;
-}
-
-/** Splits a parsed message's header lines on demand (see SipMessage.headers). */
-export type HeaderReader = () => Header[] | SipParseError;
+export type { Header, HeaderReader } from './message-headers.js';
 
 /**
  * A SIP message: start line, headers in arrival order with raw values, and a byte body.
  * Typed views of the headers a stack needs are parsed on first use and memoised; every other
  * header passes through untouched. An unmodified parsed message serialises to its source bytes.
  */
-export abstract class SipMessage {
+export abstract class SipMessage extends MessageHeaders {
   /** The bytes this message was parsed from, while it is unmodified. */
   protected source: Buffer | undefined;
   private bodyBytes: Buffer;
   private views: ViewCache | undefined;
-  private headerList: Header[] | undefined;
-  private headerReader: HeaderReader | undefined;
-  private headerSyntaxError: SipParseError | undefined;
 
   protected constructor(headers: Header[] | HeaderReader, body: Buffer, source?: Buffer) {
-    if (typeof headers === 'function') this.headerReader = headers;
-    else this.headerList = headers;
+    super(headers);
     this.bodyBytes = body;
     this.source = source;
-  }
-
-  /**
-   * Headers in arrival order. A parsed message splits its header lines on first use, so that a
-   * message that is only framed, matched and dropped (a retransmission) never pays for it.
-   * Read-only: change headers through set/append/prepend/remove or by assigning a new list, so
-   * that the memoised views and the source bytes are dropped.
-   */
-  get headers(): readonly Header[] {
-    return this.list();
-  }
-
-  set headers(list: readonly Header[]) {
-    this.headerList = list.slice();
-    this.headerReader = undefined;
-    this.source = undefined;
-    this.views = undefined;
   }
 
   /** The body; assigning one also sets Content-Length to its byte length. */
@@ -66,103 +36,8 @@ export abstract class SipMessage {
     this.setBody(body);
   }
 
-  /** A malformed header line found when the headers were split, if any. */
-  get headerError(): SipParseError | undefined {
-    if (this.headerList === undefined) this.readHeaders();
-    return this.headerSyntaxError;
-  }
-
-  private list(): Header[] {
-    if (this.headerList === undefined) this.readHeaders();
-    return this.headerList as Header[];
-  }
-
-  private readHeaders(): void {
-    const read = this.headerReader ? this.headerReader() : [];
-    this.headerReader = undefined;
-    if (read instanceof SipParseError) {
-      this.headerSyntaxError = read;
-      this.headerList = [];
-    } else {
-      this.headerList = read;
-    }
-  }
-
   abstract readonly isRequest: boolean;
   abstract startLine(): string;
-
-  /** The first value of a header, by any spelling of its name (compact forms included). */
-  get(name: string): string | undefined {
-    return this.firstValue(headerKey(name));
-  }
-
-  /** The first value of a header by its lookup key (see headerKey), for hot paths. */
-  firstValue(key: string): string | undefined {
-    for (const h of this.list()) if (h.key === key) return h.value;
-    return undefined;
-  }
-
-  has(name: string): boolean {
-    return this.get(name) !== undefined;
-  }
-
-  /** Every line of a header, in order. */
-  getAll(name: string): string[] {
-    const key = headerKey(name);
-    const out: string[] = [];
-    for (const h of this.list()) if (h.key === key) out.push(h.value);
-    return out;
-  }
-
-  /** Every element of a list header across all its lines (§7.3.1). */
-  values(name: string): string[] | SipParseError {
-    return this.listValues(headerKey(name));
-  }
-
-  /** Every element of a list header by its lookup key (see headerKey), for hot paths. */
-  listValues(key: string): string[] | SipParseError {
-    let out: string[] | undefined;
-    for (const h of this.list()) {
-      if (h.key !== key) continue;
-      const parts = splitHeaderList(h.value);
-      if (parts instanceof SipParseError) return parts;
-      if (out === undefined) out = parts;
-      else for (const p of parts) out.push(p);
-    }
-    return out ?? [];
-  }
-
-  /** Replaces every line of the header with one line (where the first one stood, else at the end). */
-  set(name: string, value: string): this {
-    const key = headerKey(name);
-    const at = this.list().findIndex((h) => h.key === key);
-    this.remove(name);
-    const header = { name, key, value };
-    if (at < 0) this.list().push(header);
-    else this.list().splice(at, 0, header);
-    return this;
-  }
-
-  append(name: string, value: string): this {
-    const key = headerKey(name);
-    this.touch(key);
-    this.list().push({ name, key, value });
-    return this;
-  }
-
-  prepend(name: string, value: string): this {
-    const key = headerKey(name);
-    this.touch(key);
-    this.list().unshift({ name, key, value });
-    return this;
-  }
-
-  remove(name: string): this {
-    const key = headerKey(name);
-    this.touch(key);
-    this.headerList = this.list().filter((h) => h.key !== key);
-    return this;
-  }
 
   /** Sets the body and its Content-Type; Content-Length follows the byte length. */
   setBody(body: Buffer, contentType?: string): this {
@@ -266,9 +141,10 @@ export abstract class SipMessage {
     return value;
   }
 
-  private touch(key: string): void {
+  protected override headersChanged(key: string | undefined): void {
     this.source = undefined;
-    if (this.views !== undefined && key in this.views) this.views[key as ViewKey] = undefined;
+    if (key === undefined) this.views = undefined;
+    else if (this.views !== undefined && key in this.views) this.views[key as ViewKey] = undefined;
   }
 
   // ---- wire form ----------------------------------------------------------------------------
@@ -276,13 +152,13 @@ export abstract class SipMessage {
   serialize(): Buffer {
     if (this.source) return this.source;
     let head = this.startLine() + '\r\n';
-    for (const h of this.list()) head += `${h.name}: ${h.value}\r\n`;
+    for (const h of this.headers) head += `${h.name}: ${h.value}\r\n`;
     head += '\r\n';
     if (this.bodyBytes.length === 0) return Buffer.from(head, 'utf8');
     return Buffer.concat([Buffer.from(head, 'utf8'), this.bodyBytes]);
   }
 
-  toString(): string {
+  override toString(): string {
     return this.serialize().toString('utf8');
   }
 }

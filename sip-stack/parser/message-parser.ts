@@ -1,8 +1,11 @@
 import { type Header, type HeaderReader, type SipMessage, SipRequest, SipResponse, EMPTY } from '../message/sip-message.js';
-import { headerKey, singleHeaderBit } from '../message/header-name.js';
+import { headerKey } from '../message/header-name.js';
 import { SipParseError } from './sip-parse-error.js';
 import { matchKnownName } from './known-header-names.js';
 import { CR, HTAB, LF, SLASH, SP, isDigit, isToken, trimLws } from './char-codes.js';
+
+// checkMessage lives in its own file; it is exported here too, next to parseMessage.
+export { KNOWN_METHODS, checkMessage } from './check-message.js';
 
 export interface ParseOptions {
   /**
@@ -253,51 +256,3 @@ function normalVersion(v: string): string {
 export function isSupportedVersion(m: SipMessage): boolean {
   return (m instanceof SipRequest ? m.version : (m as SipResponse).version) === SIP_VERSION;
 }
-
-/**
- * The checks every received message passes before a transaction sees it: well-formed header
- * lines, a valid Request-URI, and (§8.1.1) To, From, CSeq, Call-ID and Via present, parseable
- * and, for single-value headers, present once.
- */
-export function checkMessage(m: SipMessage): SipParseError | undefined {
-  const syntax = m.headerError;
-  if (syntax) return syntax;
-  if (m instanceof SipRequest) {
-    const uri = m.requestUri;
-    if (uri instanceof SipParseError) return new SipParseError(`Malformed Request-URI: ${uri.reason}`);
-  }
-  const duplicate = findDuplicate(m.headers);
-  if (duplicate !== undefined) return new SipParseError(`Duplicate ${duplicate.name} header`);
-  if (!m.has('Via')) return new SipParseError('Missing Via header');
-  const error = m.check('via') ?? m.check('from') ?? m.check('to') ?? m.check('call-id') ?? m.check('cseq');
-  if (error) return error;
-  if (m instanceof SipRequest && m.cseq.method !== m.method) {
-    return checkCSeqMethod(m);
-  }
-  return undefined;
-}
-
-/** The second occurrence of a single-value header (RFC 4475 §3.3.8), if any. */
-function findDuplicate(headers: readonly Header[]): Header | undefined {
-  let seen = 0;
-  for (const h of headers) {
-    const bit = singleHeaderBit(h.key);
-    if ((seen & bit) !== 0) return h;
-    seen |= bit;
-  }
-  return undefined;
-}
-
-/**
- * §8.1.1.5: the CSeq method MUST match the request method. Left to the layer above for unknown
- * methods, so that they get 501 rather than 400 (RFC 4475 §3.1.2.18).
- */
-function checkCSeqMethod(m: SipRequest): SipParseError | undefined {
-  return KNOWN_METHODS.has(m.method) ? new SipParseError('CSeq method does not match request method') : undefined;
-}
-
-export const KNOWN_METHODS = new Set([
-  'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH',
-  'INFO', 'REFER', 'MESSAGE', 'UPDATE',
-]);
-

@@ -10,7 +10,7 @@ import {
 } from './call-records.js';
 import { emptyMediaStats, type MediaStats } from './media-stats.js';
 import type { RtpMediaHandler, RtpMediaOptions, RtpSdhOptions } from './rtp-media-handler.js';
-import { CODECS, commonCodecs, parseRemoteAudio } from './sdp-offer-answer.js';
+import { CODECS, commonCodecs, mediaAddress, parseRemoteAudio } from './sdp-offer-answer.js';
 import { SipText } from './sip-text.js';
 import type { SipLogEntry } from './udp-sip-socket.js';
 import { waitFor, withTimeout } from './wait-for.js';
@@ -36,11 +36,15 @@ export class Call {
   readonly infoReceived: InfoReceived[] = [];
   /** Re-INVITEs received from the other side (hold, resume, re-pointing). */
   reinvitesReceived = 0;
+  /** Protocol oddities seen on this call that can explain a media failure; shown in timeouts. */
+  readonly warnings: string[] = [];
   private readonly reached = new Set<CallState>();
   private current: CallState;
   /** How the call ended, when known from an event; see {@link termination}. */
   private ending: CallTermination | undefined;
   private acceptResponse: Core.IncomingResponseMessage | undefined;
+  /** Outgoing: the first SDP in a response, which sip.js treats as the answer for good. */
+  private firstAnswer: { status: number; sdp: string } | undefined;
   private handler: RtpMediaHandler | undefined;
 
   constructor(
@@ -276,10 +280,11 @@ export class Call {
     });
   }
 
-  /** "outgoing to 101 (Call-ID …)", for error messages. */
+  /** "outgoing to 101 (Call-ID …)", plus any warnings, for error messages. */
   describe(): string {
     const toOrFrom = this.direction === 'incoming' ? 'from' : 'to';
-    return `${this.direction} ${toOrFrom} ${this.remoteIdentity.user ?? this.remoteIdentity.uri} (Call-ID ${this.callId})`;
+    const warnings = this.warnings.length === 0 ? '' : `; warnings: ${this.warnings.join('; ')}`;
+    return `${this.direction} ${toOrFrom} ${this.remoteIdentity.user ?? this.remoteIdentity.uri} (Call-ID ${this.callId}${warnings})`;
   }
 
   private invitation(action: string): Invitation {
@@ -326,7 +331,9 @@ export class Call {
     const status = message.statusCode ?? 0;
     if (status < 180) return;
     this.mark('ringing');
-    if (message.body.trim() !== '') this.mark('early');
+    if (message.body.trim() === '') return;
+    this.mark('early');
+    this.firstAnswer ??= { status, sdp: message.body };
   }
 
   private onFinal(message: Core.IncomingResponseMessage): void {
@@ -335,12 +342,30 @@ export class Call {
     this.finalStatus = status;
     if (status !== undefined && status >= 200 && status < 300) {
       this.acceptResponse = message;
+      this.checkAnswerUnchanged(status, message.body);
       // sip.js reports Established before this delegate runs; wait for both, so that
       // remoteIdentity is final once the call is seen established.
       if (this.session.state === SessionState.Established) this.mark('established');
       return;
     }
     this.ending = this.ending ? { ...this.ending, status } : { by: 'remote', status };
+  }
+
+  /**
+   * RFC 3261 §13.2.1: the first SDP in a response is the answer and later ones MUST be ignored,
+   * which sip.js does. A 2xx whose media differs from an earlier 18x therefore changes nothing
+   * here: worth a warning, since the far end probably expects the new address to be used.
+   */
+  private checkAnswerUnchanged(status: number, sdp: string): void {
+    const first = this.firstAnswer;
+    if (!first || sdp.trim() === '') return;
+    const before = mediaAddress(first.sdp);
+    const now = mediaAddress(sdp);
+    if (before === now) return;
+    this.warnings.push(
+      `the ${status} carries media ${now} but the ${first.status} answered ${before}; sip.js keeps the first ` +
+        'answer (RFC 3261 §13.2.1), so RTP still goes to the first address',
+    );
   }
 
   private onBye(bye: Bye): void {

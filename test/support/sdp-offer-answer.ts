@@ -86,6 +86,16 @@ export function parseRemoteAudio(sdp: string): RemoteAudio {
   return { address, port: media.port, direction, codecs, telephoneEventPt };
 }
 
+/** "address:port" of the audio stream, for messages; "(unparsable)" if there is none. */
+export function mediaAddress(sdp: string): string {
+  try {
+    const audio = parseRemoteAudio(sdp);
+    return `${audio.address}:${audio.port}`;
+  } catch {
+    return '(unparsable)';
+  }
+}
+
 /** Codecs of `offered` we also have, in the offerer's order (RFC 3264 §6.1), with its payload types. */
 export function commonCodecs(offered: readonly Codec[], ours: readonly Codec[]): Codec[] {
   return offered.filter((theirs) => ours.some((mine) => sameCodec(mine, theirs)));

@@ -29,7 +29,7 @@ describe('media timeout over real UDP sockets', () => {
   beforeEach(() => {
     timeouts = [];
     relay = new MediaRelay({
-      bindAddress: LOOPBACK, ...RANGE, timeoutMs: 300, sweepIntervalMs: 25,
+      bindAddress: LOOPBACK, ...RANGE, timeoutMs: 800, sweepIntervalMs: 25,
       onTimeout: (callId) => {
         timeouts.push(callId);
         relay.delete(callId);

@@ -75,6 +75,16 @@ function overTheWire(c: TortureCase, message: Buffer): WireExpectation {
   }
 }
 
+/** The first Via header line of a message, with its folded continuation lines. */
+function topViaHeader(message: Buffer): string {
+  const lines = message.toString('latin1').split('\r\n');
+  const at = lines.findIndex((line, i) => i > 0 && /^(via|v)[ \t]*:/i.test(line));
+  if (at < 0) return '';
+  let end = at + 1;
+  while (end < lines.length && /^[ \t]/.test(lines[end] ?? '')) end++;
+  return lines.slice(at, end).join('\r\n');
+}
+
 function finalStatuses(texts: readonly string[]): number[] {
   return [...new Set(texts.flatMap(statusCodes).filter((s) => s >= 200))];
 }
@@ -177,6 +187,13 @@ describe.skipIf(sipp.skip)('RFC 4475 torture messages against a running switch w
         cases.forEach(({ c }, i) => received.set(c.file, [...(probes[i]?.received ?? [])]));
       } finally {
         await Promise.all(probes.map((p) => p.close()));
+      }
+    });
+
+    it('withRport reaches the top Via of every request (so that answers come back to our port)', () => {
+      for (const { c, message } of cases) {
+        if (isResponse(message)) continue;
+        expect(topViaHeader(withRport(message)), c.file).toMatch(/;\s*rport\b/i);
       }
     });
 

@@ -16,7 +16,7 @@ const LF = 0x0a;
  * answers to the port the datagram came from rather than to the sent-by port (5060 if none).
  * Only the top Via's sent-by is touched; folding, odd LWS and whatever follows the sent-by (the
  * part a torture message may be probing) are kept byte for byte. Unchanged if there is no Via
- * whose sent-by can be found.
+ * whose sent-by can be found, or if its first value already has `rport`.
  */
 export function withRport(message: Buffer): Buffer {
   const text = message.toString('latin1');
@@ -26,7 +26,11 @@ export function withRport(message: Buffer): Buffer {
   while (lineStart >= 0 && lineStart < end) {
     const p = lineStart + 2;
     const at = sentByEnd(text, p, end);
-    if (at !== undefined) return Buffer.concat([message.subarray(0, at), Buffer.from(';rport'), message.subarray(at)]);
+    if (at !== undefined) {
+      // Already asked for (mpart01.dat): a second rport would be a torture of our own making.
+      if (/^[^,\r\n]*;\s*rport\b/i.test(text.slice(at, end))) return message;
+      return Buffer.concat([message.subarray(0, at), Buffer.from(';rport'), message.subarray(at)]);
+    }
     lineStart = text.indexOf('\r\n', p);
   }
   return message;
