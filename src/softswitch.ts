@@ -6,7 +6,10 @@ import type { Endpoint, TransportProtocol } from '../sip-stack/transport/transpo
 import type { Config } from './config/config-schema.js';
 import { RequestAuthenticator } from './auth/request-authenticator.js';
 import { CallRegistry } from './b2bua/call-registry.js';
-import { type CallMedia, PassThroughMedia } from './b2bua/call-media.js';
+import type { CallMedia } from './b2bua/call-media.js';
+import { RelayMedia } from './b2bua/relay-media.js';
+import { MediaRelay } from '../media-relay/index.js';
+import { firstExternalIpv4 } from './host-address.js';
 import type { CallContext } from './b2bua/call.js';
 import { Dialplan } from './dialplan/dialplan.js';
 import { type DispatcherParts, type FeatureHandler, InviteDispatcher } from './dialplan/invite-dispatcher.js';
@@ -52,6 +55,7 @@ export class Softswitch {
   private pruneTimer: NodeJS.Timeout | undefined;
   readonly dispatcher: InviteDispatcher;
   private readonly queues: QueueFeature;
+  private relay: MediaRelay | undefined;
 
   constructor(private readonly options: SoftswitchOptions) {
     const { config, logger } = options;
@@ -88,7 +92,7 @@ export class Softswitch {
       newCall: (request, tx, caller) => this.dispatcher.newCall(request, tx, caller),
     });
     this.dispatcher = new InviteDispatcher({
-      ctx: this.callContext(options.media ?? new PassThroughMedia()),
+      ctx: this.callContext(options.media ?? this.relayMedia()),
       directory: () => this.directory,
       dialplan: () => this.dialplan,
       location: this.location,
@@ -106,6 +110,20 @@ export class Softswitch {
       'pickup-any': pick, 'pickup-extension': pick, 'pickup-group': pick, 'pickup-queue': pick,
       'switch-device': (request, tx, caller) => deviceSwitch.handle(request, tx, caller),
     };
+  }
+
+  /** Our RTP relay, anchoring every call's media (DESIGN §2). */
+  private relayMedia(): CallMedia {
+    const { media, sip } = this.config;
+    this.relay = new MediaRelay({
+      bindAddress: '0.0.0.0',
+      advertiseAddress: media.advertise ?? sip.advertise ?? firstExternalIpv4() ?? '127.0.0.1',
+      portMin: media.portMin,
+      portMax: media.portMax,
+      timeoutMs: media.timeout * 1000,
+      onTimeout: (callId) => this.calls.get(callId)?.end('no media'),
+    });
+    return new RelayMedia(this.relay);
   }
 
   private callContext(media: CallMedia): CallContext {
@@ -139,6 +157,7 @@ export class Softswitch {
     // Give the BYEs a moment on the wire before the sockets close.
     await new Promise((resolve) => setTimeout(resolve, 50));
     await this.stack.stop();
+    this.relay?.dispose();
     this.store?.close();
   }
 
@@ -160,6 +179,11 @@ export class Softswitch {
 
   sipEndpoint(protocol: TransportProtocol): Endpoint {
     return this.stack.localEndpoint(protocol);
+  }
+
+  /** The RTP relay, when the switch anchors media itself. */
+  get mediaRelay(): MediaRelay | undefined {
+    return this.relay;
   }
 
   get adminEndpoint(): AddressInfo | undefined {

@@ -2,6 +2,7 @@ import { SipParseError } from '../parser/sip-parse-error.js';
 import {
   BACKSLASH, COMMA, CR, DQUOTE, EQUALS, LF, SEMI, isWhitespace, skipLws, trimEnd,
 } from '../parser/char-codes.js';
+import { commonParamName } from './param-names.js';
 
 /**
  * Generic parameters (`;name[=value]`, RFC 3261 §25.1 generic-param). Names are case-insensitive
@@ -57,9 +58,12 @@ function readParam(s: string, i: number, end: number, params: Params): number | 
   } else if (j < end && s.charCodeAt(j) !== SEMI) {
     return new SipParseError('Empty or invalid parameter name');
   }
-  const name = s.slice(nameStart, nameEnd);
-  params.set(upper ? name.toLowerCase() : name, value);
+  params.set(upper ? s.slice(nameStart, nameEnd).toLowerCase() : paramName(s, nameStart, nameEnd), value);
   return j;
+}
+
+function paramName(s: string, start: number, end: number): string {
+  return commonParamName(s, start, end) ?? s.slice(start, end);
 }
 
 function endsName(c: number): boolean {

@@ -1,5 +1,6 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
 import { DQUOTE, EQUALS, GT, LT, QUESTION, SEMI, lowerSlice } from '../parser/char-codes.js';
+import { commonParamName } from './param-names.js';
 import type { Params } from './params.js';
 import { unescapePercent, validEscapes } from './percent-escape.js';
 
@@ -45,6 +46,8 @@ export function isUriChar(c: number): boolean {
 }
 
 function paramName(s: string, start: number, end: number): string {
+  const common = commonParamName(s, start, end);
+  if (common !== undefined) return common;
   const name = lowerSlice(s, start, end);
   if (name.indexOf('%') < 0) return name;
   const decoded = unescapePercent(name);

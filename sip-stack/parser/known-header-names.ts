@@ -20,14 +20,23 @@ export interface KnownName {
   readonly key: string;
 }
 
-const BY_LENGTH: KnownName[][] = [];
+/** Buckets by length and first char code, so that a line is compared against one or two names. */
+const MAX_LENGTH = 32;
+const BUCKETS: Array<KnownName[] | undefined> = new Array<KnownName[] | undefined>(MAX_LENGTH * 128).fill(undefined);
 for (const name of SPELLINGS) {
-  (BY_LENGTH[name.length] ??= []).push({ name, key: headerKey(name) });
+  (BUCKETS[bucketOf(name.length, name.charCodeAt(0))] ??= []).push({ name, key: headerKey(name) });
+}
+
+function bucketOf(length: number, first: number): number {
+  return length * 128 + first;
 }
 
 /** The known spelling occupying text[start, end), or undefined. */
 export function matchKnownName(text: string, start: number, end: number): KnownName | undefined {
-  const bucket = BY_LENGTH[end - start];
+  const length = end - start;
+  const first = text.charCodeAt(start);
+  if (length >= MAX_LENGTH || first >= 128) return undefined;
+  const bucket = BUCKETS[bucketOf(length, first)];
   if (bucket === undefined) return undefined;
   for (const known of bucket) if (text.startsWith(known.name, start)) return known;
   return undefined;

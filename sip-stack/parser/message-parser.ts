@@ -122,7 +122,8 @@ function contentLengthValue(head: string, pos: number, end: number): number | un
   while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === SP || head.charCodeAt(nameEnd - 1) === HTAB)) nameEnd--;
   const len = nameEnd - pos;
   if (len !== 1 && len !== 14) return undefined;
-  if (headerKey(head.slice(pos, nameEnd)) !== 'content-length') return undefined;
+  const key = matchKnownName(head, pos, nameEnd)?.key ?? headerKey(head.slice(pos, nameEnd));
+  if (key !== 'content-length') return undefined;
   let valueEnd = trimCr(head, colon + 1, end);
   // A folded Content-Length value is legal but exotic; read the continuation lines too.
   let value = trimLws(head, colon + 1, valueEnd);

@@ -13,6 +13,11 @@ export interface CallMedia {
   answer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult>;
   /** Leg `leg` is now another device; its media comes from the new SDP. */
   repoint(callId: string, leg: string, sdp: Buffer): Promise<SdpResult>;
+  /**
+   * Two offers meet (a pickup): an answer to `offer` built from `capabilities`, the SDP the media
+   * layer gave for that side, holding only codecs the offer has (RFC 3264 §6).
+   */
+  answerFrom(offer: Buffer, capabilities: Buffer): SdpResult;
   /** Drops one leg (a branch that lost) without touching the others. */
   dropLeg(callId: string, leg: string): void;
   release(callId: string): void;
@@ -28,6 +33,9 @@ export class PassThroughMedia implements CallMedia {
   }
   async repoint(_c: string, _l: string, sdp: Buffer): Promise<SdpResult> {
     return { ok: true, sdp };
+  }
+  answerFrom(_offer: Buffer, capabilities: Buffer): SdpResult {
+    return { ok: true, sdp: capabilities };
   }
   dropLeg(): void {}
   release(): void {}

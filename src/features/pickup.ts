@@ -67,7 +67,8 @@ export class PickupFeature {
     if (caller.invite.body.length === 0 || request.body.length === 0) {
       return this.bridgeLateOffer(call, leg);
     }
-    const toPicker = await media.offer(call.id, caller.id, leg.id, caller.invite.body);
+    const offered = await media.offer(call.id, caller.id, leg.id, caller.invite.body);
+    const toPicker = offered.ok ? media.answerFrom(request.body, offered.sdp) : offered;
     const toCaller = toPicker.ok ? await media.answer(call.id, leg.id, caller.id, request.body) : toPicker;
     if (call.setup?.cancelledByCaller || call.state === 'ended') return this.abandon(call, leg, 480, 'No call to pick up');
     if (!toPicker.ok || !toCaller.ok) return this.abandon(call, leg, 488, 'No common codec');

@@ -29,7 +29,7 @@ describe.skipIf(sipp.skip)('sipp REGISTER with digest authentication', () => {
     return (await response.json()) as Registration[];
   }
 
-  it('registers after the 401 challenge (MD5), and the admin API lists the binding', async () => {
+  it('registers after the 401 challenge (MD5), the admin API lists the binding, and Expires: 0 removes it', async () => {
     const result = await runSipp({
       scenario: 'register.xml', remote: sw.address, injection: [credentialsRow('100', 'alice-pw', 'pbx.test')], timeoutMs: 10_000,
     });
@@ -45,6 +45,14 @@ describe.skipIf(sipp.skip)('sipp REGISTER with digest authentication', () => {
       userAgent: 'sipp-test',
     });
     expect(bindings[0]?.expiresIn).toBeGreaterThan(3500);
+
+    // Expires: 0 for that Contact, from the same port, removes the binding (§10.2.2).
+    const gone = await runSipp({
+      scenario: 'unregister.xml', remote: sw.address, port: result.port,
+      injection: [credentialsRow('100', 'alice-pw', 'pbx.test')], timeoutMs: 10_000,
+    });
+    expect(gone.successful, gone.describe()).toBe(1);
+    expect((await registrations()).filter((r) => r.user === '100')).toEqual([]);
   });
 
   it('registers over TCP too, bound to the connection it came on', async () => {

@@ -1,0 +1,93 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSocket } from 'node:dgram';
+import { Phone } from '../../support/phone.js';
+import type { Call } from '../../support/call.js';
+import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
+import { waitFor } from '../../support/wait-for.js';
+
+let sw: RunningSwitch;
+const phones: Phone[] = [];
+
+beforeAll(async () => {
+  sw = await startSwitch({ media: { advertise: '127.0.0.1', portMin: 31000, portMax: 31199, timeout: 1 } });
+});
+afterAll(async () => {
+  await sw?.stop();
+});
+afterEach(async () => {
+  await Promise.all(phones.splice(0).map((p) => p.close()));
+  await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 5000, what: 'calls to end' });
+});
+
+async function phone(ext: string, password: string): Promise<Phone> {
+  const p = await Phone.create({ user: ext, password, domain: 'pbx.test', server: { host: sw.udp.address, port: sw.udp.port } });
+  phones.push(p);
+  expect(await p.register()).toBe(200);
+  return p;
+}
+
+async function established(): Promise<{ out: Call; inc: Call }> {
+  const alice = await phone('100', 'alice-pw');
+  const bob = await phone('101', 'bob-pw');
+  const out = await alice.call('101');
+  const inc = await bob.nextIncoming();
+  await inc.answer();
+  await out.waitForState('established');
+  await out.expectAudioFlowing();
+  await inc.expectAudioFlowing();
+  return { out, inc };
+}
+
+const port = (address: string | undefined): number => Number(address?.split(':').pop());
+const inRelayRange = (address: string | undefined): boolean => port(address) >= 31000 && port(address) <= 31199;
+
+describe('media anchored in the relay', () => {
+  it('each phone sends to and hears from relay ports only, never the other phone', async () => {
+    const { out, inc } = await established();
+    expect(inRelayRange(out.mediaHandler?.sendingTo)).toBe(true);
+    expect(inRelayRange(inc.mediaHandler?.sendingTo)).toBe(true);
+    for (const from of [...out.media.receivedFrom, ...inc.media.receivedFrom]) expect(inRelayRange(from)).toBe(true);
+    await out.hangup();
+  });
+
+  it('a third party spraying RTP at the relay ports reaches nobody (no RTP bleed)', async () => {
+    const { out, inc } = await established();
+    const attacker = createSocket('udp4');
+    await new Promise<void>((resolve) => attacker.bind(0, '127.0.0.1', resolve));
+    const packet = Buffer.alloc(172);
+    packet[0] = 0x80;
+    packet[1] = 99; // a payload type no phone uses
+    for (const target of [out.mediaHandler?.sendingTo, inc.mediaHandler?.sendingTo]) {
+      for (let i = 0; i < 50; i++) attacker.send(packet, port(target), '127.0.0.1');
+    }
+    await out.expectAudioFlowing();
+    await inc.expectAudioFlowing();
+    expect(out.media.receivedPayloadTypes).not.toContain(99);
+    expect(inc.media.receivedPayloadTypes).not.toContain(99);
+    attacker.close();
+    await out.hangup();
+  });
+
+  it('a phone that vanishes (no more RTP) ends the call after media.timeout: BYE to the other side, ports freed', async () => {
+    const { out, inc } = await established();
+    inc.mediaHandler?.close();
+    await out.waitForState('terminated', 5000);
+    expect(out.termination?.by).toBe('remote');
+    expect(out.termination?.method).toBe('BYE');
+    await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 5000, what: 'the call to end' });
+    const relay = sw.sw.mediaRelay!;
+    await waitFor(() => relay.resources().portPairsInUse === 0, { timeoutMs: 5000, what: 'relay ports to be released' });
+    expect(relay.resources()).toMatchObject({ calls: 0, openSockets: 0 });
+  });
+
+  it('holding does not count as silence: a call on hold outlives media.timeout', async () => {
+    const { out, inc } = await established();
+    await out.hold('inactive');
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    expect(out.state).toBe('established');
+    await out.unhold();
+    await out.expectAudioFlowing();
+    await inc.expectAudioFlowing();
+    await out.hangup();
+  });
+});
