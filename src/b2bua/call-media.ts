@@ -11,8 +11,18 @@ export type SdpResult =
 export interface CallMedia {
   offer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult>;
   answer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult>;
-  /** Leg `leg` is now another device; its media comes from the new SDP. */
+  /**
+   * Leg `leg` is now another device, whose offer is `sdp`: answers it with what the call already
+   * uses. If the new device cannot take the codec in use, nothing changes and the result is 488.
+   */
   repoint(callId: string, leg: string, sdp: Buffer): Promise<SdpResult>;
+  /**
+   * Leg `leg` is now another device whose offer does not fit the call: points the leg at it and
+   * returns the offer to send to leg `to` (a re-INVITE of the far end).
+   */
+  reoffer(callId: string, leg: string, to: string, sdp: Buffer): Promise<SdpResult>;
+  /** The last SDP the phone on `leg` sent, to put a leg back after a failed re-offer. */
+  phoneSdp(callId: string, leg: string): Buffer | undefined;
   /**
    * Two offers meet (a pickup): an answer to `offer` built from `capabilities`, the SDP the media
    * layer gave for that side, holding only codecs the offer has (RFC 3264 §6).
@@ -33,6 +43,12 @@ export class PassThroughMedia implements CallMedia {
   }
   async repoint(_c: string, _l: string, sdp: Buffer): Promise<SdpResult> {
     return { ok: true, sdp };
+  }
+  async reoffer(_c: string, _l: string, _t: string, sdp: Buffer): Promise<SdpResult> {
+    return { ok: true, sdp };
+  }
+  phoneSdp(): Buffer | undefined {
+    return undefined;
   }
   answerFrom(_offer: Buffer, capabilities: Buffer): SdpResult {
     return { ok: true, sdp: capabilities };

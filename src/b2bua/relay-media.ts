@@ -1,33 +1,63 @@
 import { type MediaRelay, type MediaRelayError, intersectCodecs } from '../../media-relay/index.js';
 import type { CallMedia, SdpResult } from './call-media.js';
 
+/** What the adapter remembers of a call's SDP, for moving a side to another phone. */
+interface CallSdp {
+  /** The last SDP each phone sent, by leg. */
+  readonly fromPhone: Map<string, string>;
+  /** The last answer a phone gave: its codecs are the ones the call uses. */
+  lastAnswer: string | undefined;
+}
+
 /**
  * The B2BUA's media seam over our own RTP relay: every SDP a phone sees points at the relay,
  * so pickup and device switch can move a side of a call without the other side noticing.
  */
 export class RelayMedia implements CallMedia {
+  private readonly calls = new Map<string, CallSdp>();
+
   constructor(readonly relay: MediaRelay) {}
 
   async offer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult> {
-    const result = await this.relay.offer(callId, from, sdp.toString('utf8'), { toLegId: to });
+    const text = this.remember(callId, from, sdp);
+    const result = await this.relay.offer(callId, from, text, { toLegId: to });
     return result.ok ? done(result.sdp) : failure(result.error);
   }
 
   async answer(callId: string, from: string, _to: string, sdp: Buffer): Promise<SdpResult> {
-    const result = await this.relay.answer(callId, from, sdp.toString('utf8'));
+    const text = this.remember(callId, from, sdp);
+    this.sdpOf(callId).lastAnswer = text;
+    const result = await this.relay.answer(callId, from, text);
     return result.ok ? done(result.sdp) : failure(result.error);
   }
 
   /**
    * The new phone's offer is answered with what the call already uses (the far side's SDP on
-   * this leg's ports), cut down to codecs the new phone offered; none in common gives 488.
+   * this leg's ports); if the offer lacks the codec in use, nothing is touched (488).
    */
   async repoint(callId: string, leg: string, sdp: Buffer): Promise<SdpResult> {
     const offer = sdp.toString('utf8');
+    const inUse = this.calls.get(callId)?.lastAnswer;
+    if (inUse !== undefined && !intersectCodecs(offer, inUse).ok) {
+      return { ok: false, status: 488, reason: 'Codec in use not offered' };
+    }
     const result = await this.relay.repoint(callId, leg, offer);
     if (!result.ok) return failure(result.error);
     if (result.sdp === undefined) return { ok: false, status: 488, reason: 'No media on the call yet' };
+    this.remember(callId, leg, sdp);
     return answerWithin(offer, result.sdp);
+  }
+
+  async reoffer(callId: string, leg: string, to: string, sdp: Buffer): Promise<SdpResult> {
+    const text = sdp.toString('utf8');
+    const moved = await this.relay.repoint(callId, leg, text);
+    if (!moved.ok) return failure(moved.error);
+    return this.offer(callId, leg, to, sdp);
+  }
+
+  phoneSdp(callId: string, leg: string): Buffer | undefined {
+    const sdp = this.calls.get(callId)?.fromPhone.get(leg);
+    return sdp === undefined ? undefined : Buffer.from(sdp, 'utf8');
   }
 
   answerFrom(offer: Buffer, capabilities: Buffer): SdpResult {
@@ -35,11 +65,25 @@ export class RelayMedia implements CallMedia {
   }
 
   dropLeg(callId: string, leg: string): void {
+    this.calls.get(callId)?.fromPhone.delete(leg);
     this.relay.deleteLeg(callId, leg);
   }
 
   release(callId: string): void {
+    this.calls.delete(callId);
     this.relay.delete(callId);
+  }
+
+  private sdpOf(callId: string): CallSdp {
+    let sdp = this.calls.get(callId);
+    if (!sdp) this.calls.set(callId, (sdp = { fromPhone: new Map(), lastAnswer: undefined }));
+    return sdp;
+  }
+
+  private remember(callId: string, leg: string, sdp: Buffer): string {
+    const text = sdp.toString('utf8');
+    this.sdpOf(callId).fromPhone.set(leg, text);
+    return text;
   }
 }
 
