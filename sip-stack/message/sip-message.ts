@@ -50,11 +50,12 @@ export abstract class SipMessage extends MessageHeaders {
 
   // ---- typed views --------------------------------------------------------------------------
 
-  /** All Via values, topmost first. */
+  /** All Via values, topmost first. Views are shared by every reader: do not modify them. */
   get vias(): Via[] {
     return this.view('via');
   }
 
+  /** The topmost Via; a message without one (never one that passed checkMessage) throws. */
   get topVia(): Via {
     const top = this.vias[0];
     if (!top) throw new Error('message has no Via');

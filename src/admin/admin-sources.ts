@@ -11,12 +11,13 @@ export function adminSources(sw: Softswitch): AdminSources {
       source: `${b.source.protocol}:${b.source.address}:${b.source.port}`, userAgent: b.userAgent ?? null,
       instance: b.instanceId ?? null,
     })),
-    calls: () => sw.calls.all().map(describeCall),
+    calls: () => sw.calls.all().map((call) => describeCall(call, sw)),
     metrics: () => metricsText(sw),
   };
 }
 
-function describeCall(call: Call): Record<string, unknown> {
+function describeCall(call: Call, sw: Softswitch): Record<string, unknown> {
+  const media = sw.mediaRelay?.stats(call.id);
   return {
     id: call.id,
     callId: call.caller.invite.callId,
@@ -26,6 +27,7 @@ function describeCall(call: Call): Record<string, unknown> {
     legs: [...call.legs.values()].map((leg) => ({
       id: leg.id, direction: leg.direction, extension: leg.identity.extension, name: leg.identity.displayName,
       device: leg.device, state: leg.state,
+      media: media?.legs.find((l) => l.legId === leg.id)?.streams ?? [],
     })),
   };
 }

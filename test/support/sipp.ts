@@ -14,7 +14,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -146,6 +146,16 @@ export function credentialsRow(user: string, password: string, domain: string): 
 
 const EXCERPT = 4000;
 
+/**
+ * Run directories of clean runs (exit 0, nothing failed) are removed when the test process exits;
+ * those of failed runs stay for a look (their path is in `describe()`). SIPP_KEEP_LOGS=1 keeps all.
+ */
+const cleanRunDirs = new Set<string>();
+process.once('exit', () => {
+  if (process.env.SIPP_KEEP_LOGS) return;
+  for (const dir of cleanRunDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** Runs sipp to completion (see {@link SippOptions}); never rejects for a failed run, only for a spawn error. */
 export async function runSipp(options: SippOptions): Promise<SippResult> {
   // An explicit port is the caller's business; a port we chose may have been taken in between.
@@ -206,7 +216,9 @@ export async function startSipp(options: SippOptions): Promise<SippProcess> {
     child.once('close', (exitCode, signal) => {
       exited = true;
       clearTimeout(hardBound);
-      resolveDone(makeResult({ exitCode, signal, killed, stdout, stderr, port, dir, ...files, args }));
+      const result = makeResult({ exitCode, signal, killed, stdout, stderr, port, dir, ...files, args });
+      if (exitCode === 0 && result.failed === 0) cleanRunDirs.add(dir);
+      resolveDone(result);
     });
   });
   // Keep an unobserved failure from becoming an unhandled rejection; callers await `done`.

@@ -42,11 +42,43 @@ const port = (address: string | undefined): number => Number(address?.split(':')
 const inRelayRange = (address: string | undefined): boolean => port(address) >= 31000 && port(address) <= 31199;
 
 describe('media anchored in the relay', () => {
+  it('answers 503 when the media port range is exhausted', async () => {
+    const tiny = await startSwitch({ media: { advertise: '127.0.0.1', portMin: 31300, portMax: 31303, timeout: 30 } });
+    try {
+      const server = { host: tiny.udp.address, port: tiny.udp.port };
+      const alice = await Phone.create({ user: '100', password: 'alice-pw', domain: 'pbx.test', server });
+      const bob = await Phone.create({ user: '101', password: 'bob-pw', domain: 'pbx.test', server });
+      phones.push(alice, bob);
+      await alice.register();
+      await bob.register();
+      const first = await alice.call('101');
+      const inc = await bob.nextIncoming();
+      await inc.answer();
+      await first.waitForState('established');
+      const second = await alice.call('101');
+      await second.waitForState('terminated');
+      expect(second.finalStatus).toBe(503);
+      await first.expectAudioFlowing();
+      await first.hangup();
+      await waitFor(() => tiny.sw.calls.size === 0, { timeoutMs: 5000, what: 'calls to end' });
+    } finally {
+      await tiny.stop();
+    }
+  });
+
   it('each phone sends to and hears from relay ports only, never the other phone', async () => {
     const { out, inc } = await established();
     expect(inRelayRange(out.mediaHandler?.sendingTo)).toBe(true);
     expect(inRelayRange(inc.mediaHandler?.sendingTo)).toBe(true);
     for (const from of [...out.media.receivedFrom, ...inc.media.receivedFrom]) expect(inRelayRange(from)).toBe(true);
+    const calls = (await (await fetch(`${sw.adminUrl}/api/calls`)).json()) as Array<{ legs: Array<{ media: Array<{ packets: number; bytes: number; lost: number; latched: boolean }> }> }>;
+    const streams = calls[0]!.legs.flatMap((l) => l.media);
+    expect(streams).toHaveLength(2);
+    for (const s of streams) {
+      expect(s.packets).toBeGreaterThan(0);
+      expect(s.bytes).toBeGreaterThan(s.packets);
+      expect(s.latched).toBe(true);
+    }
     await out.hangup();
   });
 
