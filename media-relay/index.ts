@@ -25,3 +25,4 @@ export * from './relay/media-relay-error.js';
 export type { AnswerResult, OfferResult, RepointResult } from './relay/call-negotiation.js';
 export type { CallStats, LegStats, StreamStats } from './relay/relay-stats.js';
 export * from './relay/media-relay.js';
+export type { EventVerdict } from './relay/stream-hooks.js';

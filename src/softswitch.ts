@@ -16,6 +16,10 @@ import { type DispatcherParts, type FeatureHandler, InviteDispatcher } from './d
 import { PickupFeature } from './features/pickup.js';
 import { DeviceSwitchFeature } from './features/device-switch.js';
 import { QueueFeature } from './queues/queue-feature.js';
+import { InCallCodes } from './features/in-call-codes.js';
+import { DevicePush } from './features/device-push.js';
+import { forwardAnswered } from './b2bua/in-dialog-relay.js';
+import { effectiveCodes } from './config/feature-codes.js';
 import { UserDirectory } from './directory/user-directory.js';
 import { LocationService } from './registrar/location-service.js';
 import { Registrar } from './registrar/registrar.js';
@@ -55,6 +59,7 @@ export class Softswitch {
   private pruneTimer: NodeJS.Timeout | undefined;
   readonly dispatcher: InviteDispatcher;
   private readonly queues: QueueFeature;
+  private readonly inCallCodes: InCallCodes;
   private relay: MediaRelay | undefined;
 
   constructor(private readonly options: SoftswitchOptions) {
@@ -87,6 +92,7 @@ export class Softswitch {
       onReject: (what, reason, source) => logger.debug({ what, reason, from: `${source.address}:${source.port}` }, 'refused'),
       onUserError: (error) => logger.error({ err: error }, 'error while handling a message'),
     });
+    this.inCallCodes = this.createInCallCodes();
     this.queues = new QueueFeature({
       registry: this.calls, directory: () => this.directory, location: this.location,
       newCall: (request, tx, caller) => this.dispatcher.newCall(request, tx, caller),
@@ -112,6 +118,37 @@ export class Softswitch {
     };
   }
 
+  /** `*5` pressed during a call rings the user's other devices (device switch, push). */
+  private createInCallCodes(): InCallCodes {
+    const push = new DevicePush({
+      directory: () => this.directory, location: this.location,
+      timeoutMs: () => this.config.featureCodes.switchTimeout * 1000,
+    });
+    const legOf = (callId: string, legId: string) => {
+      const call = this.calls.get(callId);
+      const leg = call?.legs.get(legId);
+      return call && leg ? { call, leg } : undefined;
+    };
+    return new InCallCodes({
+      clock: this.stack.clock,
+      code: () => (this.config.featureCodes.inCallCodes ? effectiveCodes(this.config.featureCodes).switchDevice : undefined),
+      watches: (callId, legId) => {
+        const ref = legOf(callId, legId);
+        return ref !== undefined && ref.call.state === 'answered' && ref.leg.state === 'answered'
+          && this.directory.hasUser(ref.leg.identity.extension);
+      },
+      releaseEvents: (callId, legId, forward) => this.relay?.releaseHeldEvents(callId, legId, forward),
+      forwardInfo: (callId, legId, info) => {
+        const ref = legOf(callId, legId);
+        if (ref) forwardAnswered(ref.call, ref.leg, info);
+      },
+      onCode: (callId, legId) => {
+        const ref = legOf(callId, legId);
+        if (ref) push.start(ref.call, ref.leg);
+      },
+    });
+  }
+
   /** Our RTP relay, anchoring every call's media (DESIGN §2). */
   private relayMedia(): CallMedia {
     const { media, sip } = this.config;
@@ -122,6 +159,8 @@ export class Softswitch {
       portMax: media.portMax,
       timeoutMs: media.timeout * 1000,
       onTimeout: (callId) => this.calls.get(callId)?.end('no media'),
+      shouldForwardEvent: (callId, legId, event, timestamp) => this.inCallCodes.eventVerdict(callId, legId, event, timestamp),
+      onDigit: (callId, legId, digit) => this.inCallCodes.onDigit(callId, legId, digit),
     });
     return new RelayMedia(this.relay);
   }
@@ -133,7 +172,11 @@ export class Softswitch {
       registry: this.calls,
       domain: this.config.sip.domain,
       logger: this.options.logger,
-      onEnded: (call) => this.queues.callEnded(call),
+      onEnded: (call) => {
+        this.queues.callEnded(call);
+        for (const leg of call.legs.values()) this.inCallCodes.forget(call.id, leg.id);
+      },
+      interceptInfo: (call, leg, request) => this.inCallCodes.interceptInfo(call.id, leg.id, request),
     };
   }
 

@@ -16,7 +16,7 @@ import { PortAllocator } from './port-allocator.js';
 import { RelayCall, type CallContext } from './relay-call.js';
 import type { SocketFactory } from './relay-socket.js';
 import { legStats, type CallStats } from './relay-stats.js';
-import type { StreamHooks, StreamOwner } from './stream-hooks.js';
+import type { EventVerdict, StreamHooks, StreamOwner } from './stream-hooks.js';
 import { systemClock } from './system-clock.js';
 import { UdpSocketFactory } from './udp-socket-factory.js';
 
@@ -41,7 +41,8 @@ export interface MediaRelayOptions {
   /** Called once per silence; the owner normally hangs up and delete()s the call. */
   readonly onTimeout?: (callId: string) => void;
   /** Returning false drops a telephone-event packet instead of forwarding it (e.g. to hide `*`). */
-  readonly shouldForwardEvent?: (callId: string, legId: string, event: number) => boolean;
+  /** Called for every telephone-event packet; `timestamp` tells packets of one key press apart. */
+  readonly shouldForwardEvent?: (callId: string, legId: string, event: number, timestamp: number) => EventVerdict;
 }
 
 export interface OfferOptions {
@@ -107,6 +108,17 @@ export class MediaRelay {
   }
 
   /** Releases one leg's ports, e.g. a forked branch that lost; idempotent. */
+  /**
+   * Sends on (`forward`) or forgets the telephone-event packets a `hold` verdict kept back from
+   * leg `legId`'s phone; returns how many there were.
+   */
+  releaseHeldEvents(callId: string, legId: string, forward: boolean): number {
+    const leg = this.calls.get(callId)?.legs.get(legId);
+    let count = 0;
+    for (const stream of leg?.streams ?? []) count += stream?.releaseHeld(forward) ?? 0;
+    return count;
+  }
+
   deleteLeg(callId: string, legId: string): void {
     this.calls.get(callId)?.deleteLeg(legId);
   }
@@ -187,10 +199,10 @@ export class MediaRelay {
       rtp: new RtpPacket(),
       event: new TelephoneEvent(),
       onDigit: (owner: StreamOwner, digit: DtmfDigit) => this.report(() => this.options.onDigit?.(owner.callId, owner.id, digit)),
-      shouldForwardEvent: (owner: StreamOwner, event: number) => {
+      shouldForwardEvent: (owner: StreamOwner, event: number, timestamp: number) => {
         const filter = this.options.shouldForwardEvent;
-        let forward = true;
-        if (filter !== undefined) this.report(() => { forward = filter(owner.callId, owner.id, event); });
+        let forward: EventVerdict = true;
+        if (filter !== undefined) this.report(() => { forward = filter(owner.callId, owner.id, event, timestamp); });
         return forward;
       },
     };

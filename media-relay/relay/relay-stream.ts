@@ -7,7 +7,7 @@ import type { MediaLineSummary } from '../sdp/describe-sdp.js';
 import { isUnspecifiedAddress } from '../sdp/media-direction.js';
 import type { PacketSource, RelaySocket } from './relay-socket.js';
 import { SourceLatch } from './source-latch.js';
-import type { StreamHooks, StreamOwner } from './stream-hooks.js';
+import type { EventVerdict, StreamHooks, StreamOwner } from './stream-hooks.js';
 import { TelephoneEventDetector } from './telephone-event-detector.js';
 
 const LENIENT_RTCP = { requireReportFirst: false } as const;
@@ -44,6 +44,8 @@ export class RelayStream {
   private rtcpTargetPort = 0;
   private sendBlocked = false;
   private closed = false;
+  /** Telephone-event packets held back for the application (copies: the socket reuses nothing, but be safe). */
+  private held: Buffer[] = [];
 
   constructor(
     readonly owner: StreamOwner,
@@ -171,8 +173,10 @@ export class RelayStream {
     this.sequence.updateFromPacket(packet, 0);
     const peer = this.peer;
     const pt = peekPayloadType(packet, 0);
-    if ((pt === this.telephoneEventPt || (peer !== undefined && pt === peer.telephoneEventPt)) && !this.inspectEvent(packet)) {
-      return;
+    if (pt === this.telephoneEventPt || (peer !== undefined && pt === peer.telephoneEventPt)) {
+      const verdict = this.inspectEvent(packet);
+      if (verdict === 'hold') this.held.push(Buffer.from(packet));
+      if (verdict !== true) return;
     }
     peer?.sendRtp(packet);
   }
@@ -186,14 +190,22 @@ export class RelayStream {
     this.peer?.sendRtcp(packet);
   }
 
+  /** Sends on (or forgets) the telephone-event packets held back; returns how many there were. */
+  releaseHeld(forward: boolean): number {
+    const held = this.held;
+    this.held = [];
+    if (forward) for (const packet of held) this.peer?.sendRtp(packet);
+    return held.length;
+  }
+
   /** Reports a finished key press; the answer says whether to forward the packet. */
-  private inspectEvent(packet: Buffer): boolean {
+  private inspectEvent(packet: Buffer): EventVerdict {
     const { rtp, event } = this.hooks;
     if (rtp.parse(packet, 0, packet.length) !== undefined) return true;
     if (event.parse(packet, rtp.payloadOffset, rtp.payloadLength) !== undefined) return true;
     const digit = this.events.observe(rtp.timestamp, event);
     if (digit !== undefined) this.hooks.onDigit(this.owner, digit);
-    return this.hooks.shouldForwardEvent(this.owner, event.event);
+    return this.hooks.shouldForwardEvent(this.owner, event.event, rtp.timestamp);
   }
 
   /** Sends to this stream's phone what its peer received. */

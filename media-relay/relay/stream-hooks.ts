@@ -24,6 +24,12 @@ export interface StreamHooks {
   readonly rtp: RtpPacket;
   readonly event: TelephoneEvent;
   onDigit(owner: StreamOwner, digit: DtmfDigit): void;
-  /** False drops the telephone-event packet instead of forwarding it. */
-  shouldForwardEvent(owner: StreamOwner, event: number): boolean;
+  /** What to do with a telephone-event packet: forward it, drop it, or hold it back for later. */
+  shouldForwardEvent(owner: StreamOwner, event: number, timestamp: number): EventVerdict;
 }
+
+/**
+ * `hold` keeps the packet until the application decides (an in-call feature code that starts
+ * with `*` must not reach the far end unless the next key shows it was not a code).
+ */
+export type EventVerdict = boolean | 'hold';

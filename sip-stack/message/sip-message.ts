@@ -13,7 +13,8 @@ export type { Header, HeaderReader } from './message-headers.js';
 /**
  * A SIP message: start line, headers in arrival order with raw values, and a byte body.
  * Typed views of the headers a stack needs are parsed on first use and memoised; every other
- * header passes through untouched. An unmodified parsed message serialises to its source bytes.
+ * header passes through untouched. An unmodified parsed message serialises to its source bytes:
+ * the framed message, without CRLFs before it or datagram octets after its Content-Length.
  */
 export abstract class SipMessage extends MessageHeaders {
   /** The bytes this message was parsed from, while it is unmodified. */

@@ -16,7 +16,7 @@ export function checkMessage(m: SipMessage): SipParseError | undefined {
   }
   const duplicate = findDuplicate(m.headers);
   if (duplicate !== undefined) return new SipParseError(`Duplicate ${duplicate.name} header`);
-  if (!m.has('Via')) return new SipParseError('Missing Via header');
+  if (m.firstValue('via') === undefined) return new SipParseError('Missing Via header');
   const error = m.check('via') ?? m.check('from') ?? m.check('to') ?? m.check('call-id') ?? m.check('cseq');
   if (error) return error;
   if (m instanceof SipRequest && m.cseq.method !== m.method) {

@@ -81,13 +81,14 @@ function parseHeaderLines(head: string, pos: number): Header[] | SipParseError {
   const headers: Header[] = [];
   while (pos < head.length) {
     const end = lineEnd(head, pos);
+    let next = end + 1;
+    while (isFoldStart(head, next)) next = lineEnd(head, next) + 1;
     if (trimCr(head, pos, end) > pos) {
-      const header = parseHeaderLine(head, pos, end);
+      const header = parseHeaderLine(head, pos, end, next);
       if (header instanceof SipParseError) return header;
       headers.push(header);
     }
-    pos = end + 1;
-    while (isFoldStart(head, pos)) pos = lineEnd(head, pos) + 1;
+    pos = next;
   }
   return headers;
 }
@@ -149,26 +150,28 @@ function isFoldStart(text: string, pos: number): boolean {
   return c === SP || c === HTAB;
 }
 
-function parseHeaderLine(head: string, pos: number, end: number): Header | SipParseError {
+/** The header line at [pos, end), its continuation lines running to `next`. */
+function parseHeaderLine(head: string, pos: number, end: number, next: number): Header | SipParseError {
   const colon = head.indexOf(':', pos);
   if (colon <= pos || colon >= end) return new SipParseError('Malformed header line');
   let nameEnd = colon;
   while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === SP || head.charCodeAt(nameEnd - 1) === HTAB)) nameEnd--;
   const known = matchKnownName(head, pos, nameEnd);
-  if (known !== undefined) return { name: known.name, key: known.key, value: headerValue(head, colon + 1, end) };
+  const value = trimLws(head, colon + 1, trimCr(head, colon + 1, end));
+  const unfolded = next > end + 1 ? unfold(head, value, end + 1, next) : value;
+  if (known !== undefined) return { name: known.name, key: known.key, value: unfolded };
   const name = head.slice(pos, nameEnd);
   if (!isToken(name)) return new SipParseError('Malformed header name');
-  return { name, key: headerKey(name), value: headerValue(head, colon + 1, end) };
+  return { name, key: headerKey(name), value: unfolded };
 }
 
-/** The value from `pos` to the end of its line, with its continuation lines joined by one SP. */
-function headerValue(head: string, pos: number, end: number): string {
-  let value = trimLws(head, pos, trimCr(head, pos, end));
-  for (let next = end + 1; isFoldStart(head, next);) {
-    const foldEnd = lineEnd(head, next);
-    const piece = trimLws(head, next, trimCr(head, next, foldEnd));
+/** `value` with the continuation lines in [pos, next) appended, each joined by one SP. */
+function unfold(head: string, value: string, pos: number, next: number): string {
+  while (pos < next) {
+    const foldEnd = lineEnd(head, pos);
+    const piece = trimLws(head, pos, trimCr(head, pos, foldEnd));
     if (piece.length > 0) value = value.length > 0 ? `${value} ${piece}` : piece;
-    next = foldEnd + 1;
+    pos = foldEnd + 1;
   }
   return value;
 }

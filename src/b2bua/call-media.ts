@@ -21,6 +21,8 @@ export interface CallMedia {
    * returns the offer to send to leg `to` (a re-INVITE of the far end).
    */
   reoffer(callId: string, leg: string, to: string, sdp: Buffer): Promise<SdpResult>;
+  /** The last SDP sent to the phone on `leg`: what another device of its user is offered. */
+  sdpSentTo(callId: string, leg: string): Buffer | undefined;
   /** The last SDP the phone on `leg` sent, to put a leg back after a failed re-offer. */
   phoneSdp(callId: string, leg: string): Buffer | undefined;
   /**
@@ -48,6 +50,9 @@ export class PassThroughMedia implements CallMedia {
     return { ok: true, sdp };
   }
   phoneSdp(): Buffer | undefined {
+    return undefined;
+  }
+  sdpSentTo(): Buffer | undefined {
     return undefined;
   }
   answerFrom(_offer: Buffer, capabilities: Buffer): SdpResult {

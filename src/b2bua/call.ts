@@ -21,6 +21,8 @@ export interface CallContext {
   readonly logger: Logger;
   /** Called once when the call has ended and released everything. */
   readonly onEnded?: (call: Call) => void;
+  /** An in-dialog INFO from `leg`: true if a feature took it (an in-call code key). */
+  readonly interceptInfo?: (call: Call, leg: Leg, request: SipRequest) => boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export class Call {
   readonly createdAt = Date.now();
   answeredAt: number | undefined;
   private readonly timers = new Set<TimerHandle>();
+  private readonly endHandlers: Array<() => void> = [];
   private legCounter = 0;
   readonly log: Logger;
 
@@ -59,6 +62,11 @@ export class Call {
   otherSide(leg: Leg): Leg | undefined {
     if (!this.bridge) return undefined;
     return this.bridge[0] === leg ? this.bridge[1] : this.bridge[1] === leg ? this.bridge[0] : undefined;
+  }
+
+  /** Runs `handler` when the call ends (features that own something outside the call's legs). */
+  onEnd(handler: () => void): void {
+    this.endHandlers.push(handler);
   }
 
   /** A timer that dies with the call. */
@@ -148,6 +156,7 @@ export class Call {
     for (const leg of this.legs.values()) this.endLeg(leg);
     for (const t of this.timers) t.cancel();
     this.timers.clear();
+    for (const handler of this.endHandlers.splice(0)) handler();
     this.ctx.media.release(this.id);
     this.ctx.registry.remove(this);
     this.ctx.onEnded?.(this);

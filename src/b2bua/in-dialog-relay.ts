@@ -1,7 +1,7 @@
 import type { SipRequest, SipResponse } from '../../sip-stack/message/sip-message.js';
 import { makeResponse } from '../../sip-stack/message/make-response.js';
 import type { ServerTransaction } from '../../sip-stack/transaction/server-transaction.js';
-import type { Call } from './call.js';
+import { type Call, IGNORE_RESPONSES } from './call.js';
 import type { Leg } from './leg.js';
 import { passThroughHeaders } from './header-policy.js';
 import type { SdpResult } from './call-media.js';
@@ -23,6 +23,10 @@ export function relayInDialog(call: Call, leg: Leg, request: SipRequest, tx: Ser
     return;
   }
   if (request.method === 'INVITE') return void reInvite(call, leg, other, request, tx);
+  if (request.method === 'INFO' && call.ctx.interceptInfo?.(call, leg, request)) {
+    tx.respond(makeResponse(request, 200));
+    return;
+  }
   void forward(call, leg, other, request, tx);
 }
 
@@ -117,6 +121,13 @@ async function mapFinal(
     reply.set('Contact', `<${call.ctx.signalling.contactUri(leg.peer.protocol)}>`);
   }
   tx.respond(reply);
+}
+
+/** Sends a request that was already answered (a held-back INFO) on to the other side. */
+export function forwardAnswered(call: Call, leg: Leg, request: SipRequest): void {
+  const other = call.otherSide(leg);
+  if (!other?.dialog || call.state !== 'answered') return;
+  call.ctx.signalling.sendRequest(buildForwarded(call, other, request, undefined), other.peer, IGNORE_RESPONSES);
 }
 
 function buildForwarded(call: Call, other: Leg, request: SipRequest, sdp: SdpResult | undefined): SipRequest {

@@ -7,6 +7,8 @@ interface CallSdp {
   readonly fromPhone: Map<string, string>;
   /** The last answer a phone gave: its codecs are the ones the call uses. */
   lastAnswer: string | undefined;
+  /** The last SDP sent to each leg's phone (pointing at that leg's relay ports). */
+  readonly toPhone: Map<string, string>;
 }
 
 /**
@@ -21,14 +23,14 @@ export class RelayMedia implements CallMedia {
   async offer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult> {
     const text = this.remember(callId, from, sdp);
     const result = await this.relay.offer(callId, from, text, { toLegId: to });
-    return result.ok ? done(result.sdp) : failure(result.error);
+    return result.ok ? this.sent(callId, to, result.sdp) : failure(result.error);
   }
 
-  async answer(callId: string, from: string, _to: string, sdp: Buffer): Promise<SdpResult> {
+  async answer(callId: string, from: string, to: string, sdp: Buffer): Promise<SdpResult> {
     const text = this.remember(callId, from, sdp);
     this.sdpOf(callId).lastAnswer = text;
     const result = await this.relay.answer(callId, from, text);
-    return result.ok ? done(result.sdp) : failure(result.error);
+    return result.ok ? this.sent(callId, to, result.sdp) : failure(result.error);
   }
 
   /**
@@ -55,6 +57,11 @@ export class RelayMedia implements CallMedia {
     return this.offer(callId, leg, to, sdp);
   }
 
+  sdpSentTo(callId: string, leg: string): Buffer | undefined {
+    const sdp = this.calls.get(callId)?.toPhone.get(leg);
+    return sdp === undefined ? undefined : Buffer.from(sdp, 'utf8');
+  }
+
   phoneSdp(callId: string, leg: string): Buffer | undefined {
     const sdp = this.calls.get(callId)?.fromPhone.get(leg);
     return sdp === undefined ? undefined : Buffer.from(sdp, 'utf8');
@@ -76,8 +83,13 @@ export class RelayMedia implements CallMedia {
 
   private sdpOf(callId: string): CallSdp {
     let sdp = this.calls.get(callId);
-    if (!sdp) this.calls.set(callId, (sdp = { fromPhone: new Map(), lastAnswer: undefined }));
+    if (!sdp) this.calls.set(callId, (sdp = { fromPhone: new Map(), lastAnswer: undefined, toPhone: new Map() }));
     return sdp;
+  }
+
+  private sent(callId: string, leg: string, sdp: string): SdpResult {
+    this.sdpOf(callId).toPhone.set(leg, sdp);
+    return done(sdp);
   }
 
   private remember(callId: string, leg: string, sdp: Buffer): string {

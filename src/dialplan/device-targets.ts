@@ -1,7 +1,7 @@
 import type { UserConfig } from '../config/config-schema.js';
 import type { ForkTarget } from '../b2bua/call-setup.js';
 import type { LocationService } from '../registrar/location-service.js';
-import type { MessageSource } from '../../sip-stack/transport/transport-types.js';
+import type { Endpoint } from '../../sip-stack/transport/transport-types.js';
 import { parseUri, isSipUri } from '../../sip-stack/message/sip-uri.js';
 
 /**
@@ -9,7 +9,7 @@ import { parseUri, isSipUri } from '../../sip-stack/message/sip-uri.js';
  * from, so phones behind NAT are reachable) and its static contact, minus the device `except`
  * that is placing the call.
  */
-export function deviceTargets(location: LocationService, user: UserConfig, except?: MessageSource): ForkTarget[] {
+export function deviceTargets(location: LocationService, user: UserConfig, except?: Endpoint): ForkTarget[] {
   const callee = { extension: user.extension, displayName: user.name };
   const targets: ForkTarget[] = [];
   for (const b of location.lookup(user.extension)) {

@@ -146,15 +146,18 @@ export function credentialsRow(user: string, password: string, domain: string): 
 
 const EXCERPT = 4000;
 
-/**
- * Run directories of clean runs (exit 0, nothing failed) are removed when the test process exits;
- * those of failed runs stay for a look (their path is in `describe()`). SIPP_KEEP_LOGS=1 keeps all.
- */
+/** Run directories of clean runs (exit 0, nothing failed), for {@link removeCleanSippRuns}. */
 const cleanRunDirs = new Set<string>();
-process.once('exit', () => {
+
+/**
+ * Removes the directories of clean runs so far; call it in `afterAll`. Those of failed runs stay
+ * for a look (their path is in `describe()`); SIPP_KEEP_LOGS=1 keeps them all.
+ */
+export function removeCleanSippRuns(): void {
   if (process.env.SIPP_KEEP_LOGS) return;
   for (const dir of cleanRunDirs) rmSync(dir, { recursive: true, force: true });
-});
+  cleanRunDirs.clear();
+}
 
 /** Runs sipp to completion (see {@link SippOptions}); never rejects for a failed run, only for a spawn error. */
 export async function runSipp(options: SippOptions): Promise<SippResult> {
@@ -375,8 +378,14 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-/** True when something (sipp) holds the port: binding it ourselves fails with EADDRINUSE. */
+/**
+ * True when something (sipp) holds the port. On Linux read from /proc/net, which cannot disturb
+ * sipp; elsewhere by binding it ourselves (EADDRINUSE), which could, in a narrow window, make a
+ * sipp starting at that very moment fail to bind.
+ */
 function portBound(port: number, transport: 'u1' | 't1'): Promise<boolean> {
+  const listed = procNetHolds(port, transport === 't1' ? 'tcp' : 'udp');
+  if (listed !== undefined) return Promise.resolve(listed);
   if (transport === 't1') return canListen(port).then((free) => !free);
   return new Promise((resolveBound) => {
     const probe = createSocket('udp4');
@@ -390,6 +399,27 @@ function portBound(port: number, transport: 'u1' | 't1'): Promise<boolean> {
     });
     probe.bind(port, '127.0.0.1', () => probe.close(() => resolveBound(false)));
   });
+}
+
+/** Whether /proc/net/{udp,tcp}{,6} lists a socket bound (TCP: listening) on `port`; undefined without /proc. */
+function procNetHolds(port: number, protocol: 'udp' | 'tcp'): boolean | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let readable = false;
+  for (const file of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
+    let table: string;
+    try {
+      table = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    readable = true;
+    for (const line of table.split('\n').slice(1)) {
+      // "  sl  local_address rem_address   st ...": local_address is ADDR:PORT in hex; 0A is LISTEN.
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (local?.endsWith(`:${hexPort}`) && (protocol === 'udp' || state === '0A')) return true;
+    }
+  }
+  return readable ? false : undefined;
 }
 
 function readText(path: string): string {

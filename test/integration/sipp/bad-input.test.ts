@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RFC4475_CASES, type TortureCase } from '../../fixtures/rfc4475/manifest.js';
 import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
 import {
-  credentialsRow, freePort, requireSipp, runSipp, type SippProcess, type SippResult, startSipp,
+  credentialsRow, freePort, removeCleanSippRuns, requireSipp, runSipp, type SippProcess, type SippResult, startSipp,
 } from '../../support/sipp.js';
 import { SipText } from '../../support/sip-text.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -133,6 +133,7 @@ describe.skipIf(sipp.skip)('RFC 4475 torture messages against a running switch w
     await uac?.stop();
     await uas?.stop();
     await sw?.stop();
+    removeCleanSippRuns();
   });
 
   describe('over TCP, each on its own connection', () => {

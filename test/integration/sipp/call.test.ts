@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
 import {
-  credentialsRow, freePort, requireSipp, runSipp, type SippProcess, type SippResult, startSipp,
+  credentialsRow, freePort, removeCleanSippRuns, requireSipp, runSipp, type SippProcess, type SippResult, startSipp,
 } from '../../support/sipp.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -39,6 +39,7 @@ describe.skipIf(sipp.skip)('sipp calls through the B2BUA', () => {
   afterAll(async () => {
     for (const { uas } of callees) await uas.stop();
     await sw?.stop();
+    removeCleanSippRuns();
   });
 
   /** Registers a device of 101 from a fresh port and starts `scenario` on that port for `calls` calls. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
-import { requireSipp, runSipp, type SippResult } from '../../support/sipp.js';
+import { removeCleanSippRuns, requireSipp, runSipp, type SippResult } from '../../support/sipp.js';
 
 const sipp = requireSipp();
 const REQUESTS = 5;
@@ -15,6 +15,7 @@ describe.skipIf(sipp.skip)('sipp OPTIONS to the switch', () => {
 
   afterAll(async () => {
     await sw?.stop();
+    removeCleanSippRuns();
   });
 
   function expectAllAnswered200(result: SippResult, transport: 'UDP' | 'TCP'): void {

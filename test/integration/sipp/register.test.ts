@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
-import { credentialsRow, requireSipp, runSipp } from '../../support/sipp.js';
+import { credentialsRow, removeCleanSippRuns, requireSipp, runSipp } from '../../support/sipp.js';
 
 const sipp = requireSipp();
 
@@ -21,6 +21,7 @@ describe.skipIf(sipp.skip)('sipp REGISTER with digest authentication', () => {
 
   afterAll(async () => {
     await sw?.stop();
+    removeCleanSippRuns();
   });
 
   async function registrations(): Promise<Registration[]> {
