@@ -3,7 +3,7 @@ import { makeResponse } from '../message/make-response.js';
 import { type SipParseError } from '../parser/sip-parse-error.js';
 import { checkMessage, isSupportedVersion } from '../parser/message-parser.js';
 import { splitHeaderList } from '../message/header-list.js';
-import { randomToken } from '../dialog/random-token.js';
+import { makeTag } from '../transaction/random-ids.js';
 
 /** What the application supports, for the answers the stack gives on its behalf. */
 export interface StackCapabilities {
@@ -66,7 +66,7 @@ function reject(
 ): RequestVerdict {
   if (request.method === 'ACK') return { kind: 'drop', reason: `would answer ${status} to an ACK` };
   const options = reason === undefined ? { headers } : { headers, reason };
-  const toTag = request.check('to') ? undefined : randomToken();
+  const toTag = request.check('to') ? undefined : makeTag();
   const response = makeResponse(request, status, toTag === undefined ? options : { ...options, toTag });
   return { kind: 'reject', response };
 }

@@ -1,6 +1,6 @@
 import type { SipResponse } from '../../sip-stack/message/sip-message.js';
 import { Dialog } from '../../sip-stack/dialog/dialog.js';
-import { randomToken } from '../../sip-stack/dialog/random-token.js';
+import { makeTag } from '../../sip-stack/transaction/random-ids.js';
 import type { ClientTransactionUser } from '../../sip-stack/transaction/client-transaction.js';
 import type { SendTarget } from '../../sip-stack/transport/transport-types.js';
 import type { TimerHandle } from '../../sip-stack/timers/clock.js';
@@ -33,8 +33,8 @@ export interface SetupOptions {
  * pickup) wins; a 2xx that loses the race is ACKed and BYEd.
  */
 export class CallSetup {
-  private readonly bCallId = `${randomToken(12)}@softswitch`;
-  private readonly fromTag = randomToken();
+  private readonly bCallId = `${makeTag()}${makeTag()}@softswitch`;
+  private readonly fromTag = makeTag();
   private ringTimer: TimerHandle | undefined;
   private readonly failures: number[] = [];
   /** Set by the first 2xx or pickup; everything after loses. */

@@ -12,10 +12,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RFC4475_CASES, type TortureCase } from '../../fixtures/rfc4475/manifest.js';
-import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
+import type { RunningSwitch } from '../../support/softswitch-fixture.js';
 import {
   credentialsRow, freePort, removeCleanSippRuns, requireSipp, runSipp, type SippProcess, type SippResult, startSipp,
 } from '../../support/sipp.js';
+import { startSippSwitch } from './sipp-switch.js';
 import { SipText } from '../../support/sip-text.js';
 import { waitFor } from '../../support/wait-for.js';
 import { type TcpExchange, UdpProbe, statusCodes, tcpExchange, withRport } from './torture-wire.js';
@@ -111,7 +112,7 @@ describe.skipIf(sipp.skip)('RFC 4475 torture messages against a running switch w
   let uac: SippProcess | undefined;
 
   beforeAll(async () => {
-    sw = await startSwitch();
+    sw = await startSippSwitch();
     // A long call, sipp to sipp through the switch, up before the first torture message.
     const port = await freePort();
     const registered = await runSipp({

@@ -6,10 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
+import type { RunningSwitch } from '../../support/softswitch-fixture.js';
 import {
   credentialsRow, freePort, removeCleanSippRuns, requireSipp, runSipp, type SippProcess, type SippResult, startSipp,
 } from '../../support/sipp.js';
+import { startSippSwitch } from './sipp-switch.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const sipp = requireSipp();
@@ -22,7 +23,7 @@ describe.skipIf(sipp.skip)('sipp calls through the B2BUA', () => {
   let callees: Array<{ readonly uas: SippProcess; readonly port: number }> = [];
 
   beforeAll(async () => {
-    sw = await startSwitch();
+    sw = await startSippSwitch();
   });
 
   afterEach(async () => {

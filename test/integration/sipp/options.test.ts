@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
+import type { RunningSwitch } from '../../support/softswitch-fixture.js';
 import { removeCleanSippRuns, requireSipp, runSipp, type SippResult } from '../../support/sipp.js';
+import { startSippSwitch } from './sipp-switch.js';
 
 const sipp = requireSipp();
 const REQUESTS = 5;
@@ -10,7 +11,7 @@ describe.skipIf(sipp.skip)('sipp OPTIONS to the switch', () => {
   let sw: RunningSwitch;
 
   beforeAll(async () => {
-    sw = await startSwitch();
+    sw = await startSippSwitch();
   });
 
   afterAll(async () => {

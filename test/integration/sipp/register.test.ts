@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
+import type { RunningSwitch } from '../../support/softswitch-fixture.js';
 import { credentialsRow, removeCleanSippRuns, requireSipp, runSipp } from '../../support/sipp.js';
+import { startSippSwitch } from './sipp-switch.js';
 
 const sipp = requireSipp();
 
@@ -16,7 +17,7 @@ describe.skipIf(sipp.skip)('sipp REGISTER with digest authentication', () => {
   let sw: RunningSwitch;
 
   beforeAll(async () => {
-    sw = await startSwitch();
+    sw = await startSippSwitch();
   });
 
   afterAll(async () => {

@@ -1,0 +1,122 @@
+/**
+ * Calls per second (DESIGN §6 signalling): sipp UAC -> target -> sipp UAS, INVITE..BYE without
+ * hold time, at increasing rates; the highest rate with every call completed and none failed.
+ * Targets, one after the other in the same run and through the same driver (bench/sipp/cps.sh):
+ *   - sipp -> sipp directly (the generator's own limit),
+ *   - sipp -> Kamailio stateful record-routing proxy (anchors' kamailio.cfg) -> sipp,
+ *   - sipp -> softswitch -> sipp: digest auth on every INVITE (INVITE, 407, ACK, INVITE with
+ *     credentials), media ports allocated and SDP rewritten, the UAS a registered user.
+ */
+import { join } from 'node:path';
+import { type AnchorServer, startKamailio } from './harness/anchors.js';
+import { BenchSwitch, CALLEE, callerIds, injectionFile } from './harness/softswitch.js';
+import { cpsRun, type SippRun, startUas, stopUas } from './harness/sipp.js';
+import { CpuWindow, hwmKb, rssKb, sleep, waitUntil } from './harness/proc.js';
+import { type Stage, ladder, type LadderResult, type Step } from './ladder.js';
+
+/** The anchors' fixed ports: the UAS all targets deliver to, and Kamailio's proxy. */
+const UAS_PORT = 5090;
+const KAMAILIO_PORT = 5070;
+
+export interface CpsOptions {
+  readonly rates: readonly number[];
+  /** Seconds of traffic per step: calls = rate * seconds. */
+  readonly seconds: number;
+  readonly repeats: number;
+  readonly anchors: boolean;
+  readonly dir: string;
+  readonly mediaPorts: readonly [number, number];
+  /** Extra node flags for the switch (profiling). */
+  readonly nodeArgs?: readonly string[];
+}
+
+export interface CpsResults {
+  readonly direct: LadderResult;
+  readonly kamailio?: LadderResult;
+  readonly softswitch: LadderResult;
+}
+
+export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResults> {
+  const log = join(options.dir, 'cps.log');
+  const calls = (rate: number): number => Math.max(10, Math.round(rate * options.seconds));
+
+  stage.say('cps: sipp -> sipp direct');
+  const uas = await startUas(UAS_PORT, options.dir);
+  let direct: LadderResult;
+  try {
+    direct = await ladder('sipp direct', options, stage, async (rate) => {
+      const run = await cpsRun(`127.0.0.1:${UAS_PORT}`, rate, calls(rate), { outDir: join(options.dir, `direct-${rate}`), log });
+      return fromRun(rate, calls(rate), run, {});
+    });
+  } finally {
+    await stopUas(uas);
+  }
+
+  let kamailio: LadderResult | undefined;
+  if (options.anchors) {
+    stage.say('cps: sipp -> Kamailio stateful proxy (anchors/kamailio.cfg) -> sipp');
+    let server: AnchorServer | undefined;
+    const kuas = await startUas(UAS_PORT, options.dir);
+    try {
+      server = await startKamailio('kamailio.cfg', KAMAILIO_PORT, options.dir);
+      const srv = server;
+      kamailio = await ladder('Kamailio proxy', options, stage, async (rate) => {
+        const cpu = new CpuWindow(() => srv.pids());
+        const run = await cpsRun(`127.0.0.1:${KAMAILIO_PORT}`, rate, calls(rate), { outDir: join(options.dir, `kamailio-${rate}`), log });
+        const rssSum = srv.pids().reduce((s, pid) => s + (rssKb(pid) || 0), 0);
+        return fromRun(rate, calls(rate), run, { cpu: cpu.read(), rssKb: rssSum });
+      });
+    } finally {
+      await server?.stop();
+      await stopUas(kuas);
+    }
+  }
+
+  stage.say('cps: sipp -> softswitch (digest auth on every INVITE, relay ports, SDP rewrite) -> sipp');
+  const swDir = join(options.dir, 'softswitch');
+  const sw = await BenchSwitch.start({
+    dir: swDir, callers: 1000, mediaPorts: options.mediaPorts, mediaTimeout: 60, nodeArgs: options.nodeArgs ?? [],
+  });
+  let softswitch: LadderResult;
+  try {
+    const users = injectionFile(join(swDir, 'callers.csv'), callerIds(1000));
+    await sw.registerDevice(CALLEE, UAS_PORT, log);
+    const suas = await startUas(UAS_PORT, options.dir);
+    try {
+      softswitch = await ladder('softswitch', options, stage, async (rate) => {
+        const cpu = new CpuWindow(() => [sw.pid]);
+        const run = await cpsRun(sw.target, rate, calls(rate), {
+          scenario: 'uac_auth.xml', extraArgs: ['-s', CALLEE, '-inf', users], outDir: join(options.dir, `softswitch-${rate}`), log,
+        });
+        const window = cpu.read();
+        const step = fromRun(rate, calls(rate), run, { cpu: window, rssKb: rssKb(sw.pid), hwmKb: hwmKb(sw.pid) });
+        // Let the calls of this step end before the next one (transactions linger 32 s; that is fine).
+        await waitUntil(async () => (await sw.resources()).calls === 0, 30_000, 250);
+        await sleep(1000);
+        return step;
+      });
+    } finally {
+      await stopUas(suas);
+    }
+  } finally {
+    await sw.stop();
+  }
+  return { direct, ...(kamailio ? { kamailio } : {}), softswitch };
+}
+
+function fromRun(
+  rate: number, calls: number, run: SippRun,
+  extra: { cpu?: { cpuPct: number; machineBusyPct: number; seconds: number }; rssKb?: number; hwmKb?: number },
+): Step {
+  return {
+    rate, calls, ok: run.ok, failed: run.failed, retrans: run.retrans, achieved: run.achieved, elapsedS: run.elapsedS,
+    passed: run.ok === calls && run.failed === 0,
+    ...(extra.cpu ? {
+      cpuPct: extra.cpu.cpuPct, machineBusyPct: extra.cpu.machineBusyPct,
+      cpuMsPerCall: (extra.cpu.cpuPct / 100) * extra.cpu.seconds * 1000 / Math.max(1, run.ok),
+    } : {}),
+    ...(extra.rssKb !== undefined ? { rssKb: extra.rssKb } : {}),
+    ...(extra.hwmKb !== undefined ? { hwmKb: extra.hwmKb } : {}),
+    line: run.line,
+  };
+}

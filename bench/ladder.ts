@@ -1,0 +1,93 @@
+/**
+ * A rate ladder: run a step at each rate in turn until one fails; the figure is the highest rate
+ * that passed. A failed step is tried once more before the ladder stops (the machine is shared
+ * and noisy; one unlucky second must not decide the figure, and both tries are reported).
+ * With repeats, the whole ladder runs again and the figure is the median of the repeats.
+ */
+
+export interface Step {
+  readonly rate: number;
+  readonly calls: number;
+  readonly ok: number;
+  readonly failed: number;
+  readonly retrans: number;
+  readonly achieved: number;
+  readonly elapsedS: number;
+  readonly passed: boolean;
+  /** Server CPU over the step, percent of one core (all its processes). */
+  readonly cpuPct?: number;
+  /** The whole machine's busy share over the step, percent of all cores. */
+  readonly machineBusyPct?: number;
+  readonly cpuMsPerCall?: number;
+  readonly rssKb?: number;
+  readonly hwmKb?: number;
+  readonly line: string;
+  /** Set on the second try of a rate. */
+  readonly retry?: boolean;
+}
+
+export interface LadderResult {
+  readonly system: string;
+  /** Every step run, per repeat. */
+  readonly repeats: Step[][];
+  /** Highest passing rate of each repeat (0: none passed). */
+  readonly bestPerRepeat: number[];
+  /** Median of bestPerRepeat. */
+  readonly best: number;
+  /** The passing step at `best` rate (from the repeat whose figure is the median). */
+  readonly bestStep?: Step;
+  /** The first failing step after it, if any (same repeat). */
+  readonly firstFail?: Step;
+}
+
+export interface Stage {
+  say(message: string): void;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)] as number;
+}
+
+export async function ladder(
+  system: string,
+  options: { readonly rates: readonly number[]; readonly repeats: number },
+  stage: Stage,
+  runStep: (rate: number) => Promise<Step>,
+): Promise<LadderResult> {
+  const repeats: Step[][] = [];
+  const bestPerRepeat: number[] = [];
+  for (let r = 0; r < options.repeats; r++) {
+    const steps: Step[] = [];
+    let best = 0;
+    for (const rate of options.rates) {
+      let step = await runStep(rate);
+      steps.push(step);
+      stage.say(`  ${system} r${r + 1} ${describe(step)}`);
+      if (!step.passed) {
+        step = { ...(await runStep(rate)), retry: true };
+        steps.push(step);
+        stage.say(`  ${system} r${r + 1} retry ${describe(step)}`);
+      }
+      if (!step.passed) break;
+      best = rate;
+    }
+    repeats.push(steps);
+    bestPerRepeat.push(best);
+  }
+  const best = median(bestPerRepeat);
+  const at = bestPerRepeat.indexOf(best);
+  const steps = repeats[at] ?? [];
+  const bestStep = [...steps].reverse().find((s) => s.rate === best && s.passed);
+  const firstFail = steps.find((s) => !s.passed && s.rate > best && s.retry === true) ?? steps.find((s) => !s.passed && s.rate > best);
+  return { system, repeats, bestPerRepeat, best, ...(bestStep ? { bestStep } : {}), ...(firstFail ? { firstFail } : {}) };
+}
+
+function describe(s: Step): string {
+  const cpu = s.cpuPct === undefined ? '' : ` cpu=${s.cpuPct.toFixed(0)}%`;
+  const busy = s.machineBusyPct === undefined ? '' : ` machine=${s.machineBusyPct.toFixed(0)}%`;
+  const rss = s.rssKb === undefined ? '' : ` rss=${Math.round(s.rssKb / 1024)}MB`;
+  return `rate=${s.rate} calls=${s.calls} ok=${s.ok} failed=${s.failed} retrans=${s.retrans} achieved=${s.achieved}/s` +
+    `${cpu}${busy}${rss} ${s.passed ? 'PASS' : 'FAIL'}`;
+}

@@ -1,0 +1,84 @@
+/**
+ * REGISTER with digest auth (DESIGN §6 registration): REGISTER, 401, REGISTER with credentials,
+ * 200, for 1,000 users from an injection file, at increasing rates; the highest rate with every
+ * registration completed and none failed. Softswitch (SQLite persistence on) and Kamailio's
+ * registrar (anchors' kamailio-registrar.cfg, usrloc in memory) in the same run, through the
+ * same driver (bench/sipp/reg.sh) with the same users file.
+ */
+import { join } from 'node:path';
+import { type AnchorServer, startKamailio } from './harness/anchors.js';
+import { BenchSwitch, callerIds, injectionFile } from './harness/softswitch.js';
+import { regRun, type SippRun } from './harness/sipp.js';
+import { CpuWindow, hwmKb, rssKb, sleep } from './harness/proc.js';
+import { type Stage, ladder, type LadderResult, type Step } from './ladder.js';
+
+const REGISTRAR_PORT = 5074;
+const USERS = 1000;
+
+export interface RegisterOptions {
+  readonly rates: readonly number[];
+  readonly seconds: number;
+  readonly repeats: number;
+  readonly anchors: boolean;
+  readonly dir: string;
+  readonly mediaPorts: readonly [number, number];
+}
+
+export interface RegisterResults {
+  readonly kamailio?: LadderResult;
+  readonly softswitch: LadderResult;
+}
+
+export async function runRegister(options: RegisterOptions, stage: Stage): Promise<RegisterResults> {
+  const log = join(options.dir, 'register.log');
+  const users = injectionFile(join(options.dir, 'reg-users.csv'), callerIds(USERS));
+  const count = (rate: number): number => Math.max(10, Math.round(rate * options.seconds));
+
+  let kamailio: LadderResult | undefined;
+  if (options.anchors) {
+    stage.say('register: Kamailio registrar (anchors/kamailio-registrar.cfg, usrloc in memory)');
+    let server: AnchorServer | undefined;
+    try {
+      server = await startKamailio('kamailio-registrar.cfg', REGISTRAR_PORT, options.dir);
+      const srv = server;
+      kamailio = await ladder('Kamailio registrar', options, stage, async (rate) => {
+        const cpu = new CpuWindow(() => srv.pids());
+        const run = await regRun(`127.0.0.1:${REGISTRAR_PORT}`, rate, count(rate), { users, outDir: join(options.dir, `kreg-${rate}`), log });
+        const rss = srv.pids().reduce((s, pid) => s + (rssKb(pid) || 0), 0);
+        await sleep(500);
+        return fromRun(rate, count(rate), run, cpu.read(), rss);
+      });
+    } finally {
+      await server?.stop();
+    }
+  }
+
+  stage.say('register: softswitch registrar (digest auth, SQLite persistence)');
+  const sw = await BenchSwitch.start({ dir: join(options.dir, 'softswitch-reg'), callers: USERS, mediaPorts: options.mediaPorts, mediaTimeout: 60 });
+  let softswitch: LadderResult;
+  try {
+    softswitch = await ladder('softswitch registrar', options, stage, async (rate) => {
+      const cpu = new CpuWindow(() => [sw.pid]);
+      const run = await regRun(sw.target, rate, count(rate), { users, outDir: join(options.dir, `sreg-${rate}`), log });
+      const step = fromRun(rate, count(rate), run, cpu.read(), rssKb(sw.pid), hwmKb(sw.pid));
+      await sleep(500);
+      return step;
+    });
+  } finally {
+    await sw.stop();
+  }
+  return { ...(kamailio ? { kamailio } : {}), softswitch };
+}
+
+function fromRun(
+  rate: number, count: number, run: SippRun, cpu: { cpuPct: number; machineBusyPct: number; seconds: number }, rss: number, hwm?: number,
+): Step {
+  return {
+    rate, calls: count, ok: run.ok, failed: run.failed, retrans: run.retrans, achieved: run.achieved, elapsedS: run.elapsedS,
+    passed: run.ok === count && run.failed === 0,
+    cpuPct: cpu.cpuPct, machineBusyPct: cpu.machineBusyPct,
+    cpuMsPerCall: (cpu.cpuPct / 100) * cpu.seconds * 1000 / Math.max(1, run.ok),
+    rssKb: rss, ...(hwm !== undefined ? { hwmKb: hwm } : {}),
+    line: run.line,
+  };
+}
