@@ -5,7 +5,7 @@
  * or an error: the bench never leaves load running behind it.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 export interface Started {
   readonly name: string;
@@ -185,6 +185,30 @@ export function fdCount(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** UDP sockets of `pid` bound to a local port in [lo, hi] (from /proc/net/udp, matched by inode). */
+export function udpSocketsInRange(pid: number, lo: number, hi: number): number {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m?.[1] !== undefined) inodes.add(m[1]);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  } catch {
+    return NaN;
+  }
+  let n = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    const port = parseInt((cols[1] ?? '').split(':')[1] ?? '', 16);
+    if (port >= lo && port <= hi && inodes.has(cols[9] ?? '')) n++;
+  }
+  return n;
 }
 
 /** The soft RLIMIT_NOFILE of a process. */
