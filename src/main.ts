@@ -2,6 +2,7 @@ import { loadConfig } from './config/index.js';
 import type { Config } from './config/config-schema.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { Softswitch } from './softswitch.js';
+import { firstExternalIpv4 } from './host-address.js';
 
 /** Runs the softswitch until SIGTERM/SIGINT; SIGHUP reloads the configuration file. */
 export async function runSoftswitch(configPath: string | undefined): Promise<Softswitch> {
@@ -24,7 +25,8 @@ function announce(sw: Softswitch, config: Config, logger: Logger, configPath: st
   const example = config.users.find((u) => u.password !== undefined);
   if (example) {
     const server = sw.sipEndpoint('udp');
-    logger.info(`register a phone: user ${example.extension}, password ${example.password}, domain ${config.sip.domain}, server <this host>:${server.port}`);
+    const host = config.sip.advertise ?? firstExternalIpv4() ?? '127.0.0.1';
+    logger.info(`register a phone: user ${example.extension}, password ${example.password}, domain ${config.sip.domain}, server ${host}:${server.port}`);
   }
 }
 

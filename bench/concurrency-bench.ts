@@ -1,0 +1,166 @@
+/**
+ * Concurrency (DESIGN §6: 10,000 established calls in <= 400 MB resident): authenticated calls
+ * through the switch held open (sipp -d) in steps, resident memory per call at each plateau, and
+ * after teardown: no call left (/api/calls empty, softswitch_calls 0), transactions drained, the
+ * relay's sockets closed (file descriptors and UDP sockets in the relay range back to the
+ * baseline), and the live JS heap (heap snapshot, full GC) back where it started.
+ *
+ * Each call holds 4 UDP sockets in the relay (RTP+RTCP per leg), so the process needs
+ * 4 x calls file descriptors: a step larger than RLIMIT_NOFILE allows is capped, with a note.
+ */
+import { join } from 'node:path';
+import { heapGrowth, heapSnapshot, type HeapSummary } from './harness/heap.js';
+import { BenchSwitch, CALLEE, callerIds, injectionFile, type SwitchResources } from './harness/softswitch.js';
+import { sippFile } from './harness/paths.js';
+import { parseStat } from './harness/stat.js';
+import { startUas, stopUas } from './harness/sipp.js';
+import { nofileLimit, sleep, start, stop, udpSocketsInRange, waitUntil } from './harness/proc.js';
+import type { Stage } from './ladder.js';
+
+const UAS_PORT = 5090;
+const UAC_PORT = 5063;
+const SOCKETS_PER_CALL = 4;
+
+export interface ConcurrencyOptions {
+  readonly steps: readonly number[];
+  /** Call setup rate while ramping up. */
+  readonly rate: number;
+  /** Seconds every call stays up after the last one is set up. */
+  readonly holdS: number;
+  readonly dir: string;
+  readonly mediaPorts: readonly [number, number];
+  /** Heap snapshots at baseline and after each teardown. */
+  readonly heap: boolean;
+}
+
+export interface Snapshot extends SwitchResources {
+  readonly relaySockets: number;
+}
+
+export interface ConcurrencyStep {
+  readonly requested: number;
+  readonly calls: number;
+  readonly capNote?: string;
+  readonly ok: number;
+  readonly failed: number;
+  /** Most calls the switch held at once. */
+  readonly peakCalls: number;
+  readonly plateau: Snapshot;
+  readonly after: Snapshot;
+  readonly perCallKb: number;
+  readonly heapAfter?: HeapSummary | { error: string };
+  readonly heapGrowth?: Array<{ name: string; count: number; bytes: number }>;
+}
+
+export interface ConcurrencyResults {
+  readonly baseline: Snapshot;
+  readonly heapBaseline?: HeapSummary | { error: string };
+  readonly nofile: number;
+  readonly steps: ConcurrencyStep[];
+}
+
+export async function runConcurrency(options: ConcurrencyOptions, stage: Stage): Promise<ConcurrencyResults> {
+  const dir = join(options.dir, 'softswitch-conc');
+  const [lo, hi] = options.mediaPorts;
+  const sw = await BenchSwitch.start({
+    dir, callers: 1000, mediaPorts: options.mediaPorts, mediaTimeout: 3600, nodeArgs: ['--heapsnapshot-signal=SIGUSR2'],
+  });
+  const log = join(options.dir, 'concurrency.log');
+  const snap = async (): Promise<Snapshot> => ({ ...(await sw.resources()), relaySockets: udpSocketsInRange(sw.pid, lo, hi) });
+  try {
+    const users = injectionFile(join(dir, 'callers.csv'), callerIds(1000));
+    await sw.registerDevice(CALLEE, UAS_PORT, log);
+    const uas = await startUas(UAS_PORT, options.dir, 'uas.xml', ['-l', '30000']);
+    try {
+      await sleep(1000);
+      const heapBaseline = options.heap ? await heapSnapshot(sw.pid, dir) : undefined;
+      const baseline = await snap();
+      const nofile = nofileLimit(sw.pid);
+      stage.say(`concurrency: baseline rss=${mb(baseline.rssKb)} fds=${baseline.fds} relay sockets=${baseline.relaySockets} RLIMIT_NOFILE=${nofile}` +
+        (heapBaseline && 'totalBytes' in heapBaseline ? ` live heap=${mb(heapBaseline.totalBytes / 1024)}` : ''));
+      const maxCalls = Math.floor((nofile - baseline.fds - 64) / SOCKETS_PER_CALL);
+      const relayCapacity = Math.floor((hi - lo + 1) / 2 / 2);
+      const steps: ConcurrencyStep[] = [];
+      let previous = 0;
+      for (const requested of options.steps) {
+        const calls = Math.min(requested, maxCalls, relayCapacity);
+        const capNote = calls < requested
+          ? `capped from ${requested}: ${SOCKETS_PER_CALL} relay sockets per call and RLIMIT_NOFILE ${nofile} (hard limit; not raisable here) allow ${maxCalls}`
+          : undefined;
+        if (capNote) stage.say(`  ${capNote}`);
+        if (calls <= previous) {
+          stage.say(`  step ${requested} skipped (same as the previous step after the cap)`);
+          continue;
+        }
+        previous = calls;
+        const step = await holdCalls(sw, calls, options, users, dir, stage, snap);
+        const heapAfter = options.heap ? await heapSnapshot(sw.pid, dir) : undefined;
+        const growth = heapBaseline && heapAfter && 'totalBytes' in heapBaseline && 'totalBytes' in heapAfter
+          ? heapGrowth(heapBaseline, heapAfter) : undefined;
+        const perCallKb = (step.plateau.rssKb - baseline.rssKb) / Math.max(1, step.peakCalls);
+        const done: ConcurrencyStep = {
+          requested, calls, ...(capNote ? { capNote } : {}), ...step, perCallKb,
+          ...(heapAfter ? { heapAfter } : {}), ...(growth ? { heapGrowth: growth } : {}),
+        };
+        steps.push(done);
+        stage.say(`  ${calls} calls: ok=${step.ok} failed=${step.failed} peak=${step.peakCalls} plateau rss=${mb(step.plateau.rssKb)} ` +
+          `(${perCallKb.toFixed(1)} kB/call) fds=${step.plateau.fds}; after teardown: calls=${step.after.calls} listed=${step.after.listedCalls} ` +
+          `transactions=${step.after.transactions} fds=${step.after.fds} relay sockets=${step.after.relaySockets} rss=${mb(step.after.rssKb)}` +
+          (heapAfter && 'totalBytes' in heapAfter ? ` live heap=${mb(heapAfter.totalBytes / 1024)}` : ''));
+      }
+      return { baseline, ...(heapBaseline ? { heapBaseline } : {}), nofile, steps };
+    } finally {
+      await stopUas(uas);
+    }
+  } finally {
+    await sw.stop();
+  }
+}
+
+async function holdCalls(
+  sw: BenchSwitch, calls: number, options: ConcurrencyOptions, users: string, dir: string, stage: Stage,
+  snap: () => Promise<Snapshot>,
+): Promise<Omit<ConcurrencyStep, 'requested' | 'calls' | 'capNote' | 'perCallKb' | 'heapAfter' | 'heapGrowth'>> {
+  const rampS = calls / options.rate;
+  const holdMs = Math.round((rampS + options.holdS) * 1000);
+  const stat = join(dir, `conc-${calls}.csv`);
+  const limitS = Math.ceil(rampS + options.holdS + 60);
+  const uac = start('sipp uac (held calls)', 'timeout', [String(limitS), 'sipp',
+    '-sf', sippFile('uac_auth.xml'), sw.target, '-s', CALLEE, '-inf', users, '-i', '127.0.0.1', '-p', String(UAC_PORT),
+    '-r', String(options.rate), '-rp', '1000', '-m', String(calls), '-l', String(calls), '-d', String(holdMs), '-nostdin',
+    '-trace_stat', '-stf', stat, '-fd', '1', '-trace_err', '-error_file', join(dir, `conc-${calls}-errors.log`),
+  ], { cwd: dir, log: join(dir, `conc-${calls}.log`) });
+  let peakCalls = 0;
+  let plateau: Snapshot | undefined;
+  try {
+    stage.say(`  holding ${calls} calls: ramp ${rampS.toFixed(0)} s at ${options.rate}/s, then ${options.holdS} s up`);
+    // Plateau: every call up, or the ramp over and the count no longer rising.
+    const plateauBy = Date.now() + (rampS + options.holdS * 0.6) * 1000;
+    await waitUntil(async () => {
+      const r = await sw.resources();
+      peakCalls = Math.max(peakCalls, r.calls);
+      return r.calls >= calls || Date.now() > plateauBy || uac.hasExited;
+    }, (rampS + options.holdS) * 1000, 500);
+    await sleep(1000);
+    plateau = await snap();
+    peakCalls = Math.max(peakCalls, plateau.calls);
+    await uac.exited;
+  } finally {
+    await stop(uac, 'SIGTERM', 5000);
+  }
+  const counts = parseStat(stat);
+  // Teardown: calls gone at once; transactions after their timers (Timer K/J/D: up to 32 s).
+  await waitUntil(async () => {
+    const r = await sw.resources();
+    return r.calls === 0 && r.listedCalls === 0;
+  }, 60_000, 500);
+  await waitUntil(async () => (await sw.resources()).transactions === 0, 45_000, 1000);
+  await sleep(1000);
+  const after = await snap();
+  return { ok: counts.ok, failed: counts.failed, peakCalls, plateau: plateau ?? after, after };
+}
+
+function mb(kb: number): string {
+  return `${(kb / 1024).toFixed(1)}MB`;
+}
+
