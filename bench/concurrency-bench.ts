@@ -8,6 +8,7 @@
  * Each call holds 4 UDP sockets in the relay (RTP+RTCP per leg), so the process needs
  * 4 x calls file descriptors: a step larger than RLIMIT_NOFILE allows is capped, with a note.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { heapGrowth, heapSnapshot, type HeapSummary } from './harness/heap.js';
 import { BenchSwitch, CALLEE, callerIds, injectionFile, type SwitchResources } from './harness/softswitch.js';
@@ -31,6 +32,8 @@ export interface ConcurrencyOptions {
   readonly mediaPorts: readonly [number, number];
   /** Heap snapshots at baseline and after each teardown. */
   readonly heap: boolean;
+  /** Seconds to wait for transactions to drain after teardown (their timers run 32 s); 0: do not wait. */
+  readonly drainS: number;
 }
 
 export interface Snapshot extends SwitchResources {
@@ -60,6 +63,7 @@ export interface ConcurrencyResults {
 }
 
 export async function runConcurrency(options: ConcurrencyOptions, stage: Stage): Promise<ConcurrencyResults> {
+  mkdirSync(options.dir, { recursive: true });
   const dir = join(options.dir, 'softswitch-conc');
   const [lo, hi] = options.mediaPorts;
   const sw = await BenchSwitch.start({
@@ -154,7 +158,7 @@ async function holdCalls(
     const r = await sw.resources();
     return r.calls === 0 && r.listedCalls === 0;
   }, 60_000, 500);
-  await waitUntil(async () => (await sw.resources()).transactions === 0, 45_000, 1000);
+  if (options.drainS > 0) await waitUntil(async () => (await sw.resources()).transactions === 0, options.drainS * 1000, 1000);
   await sleep(1000);
   const after = await snap();
   return { ok: counts.ok, failed: counts.failed, peakCalls, plateau: plateau ?? after, after };

@@ -7,6 +7,7 @@
  *   - sipp -> softswitch -> sipp: digest auth on every INVITE (INVITE, 407, ACK, INVITE with
  *     credentials), media ports allocated and SDP rewritten, the UAS a registered user.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnchorServer, startKamailio } from './harness/anchors.js';
 import { BenchSwitch, CALLEE, callerIds, injectionFile } from './harness/softswitch.js';
@@ -37,6 +38,7 @@ export interface CpsResults {
 }
 
 export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResults> {
+  mkdirSync(options.dir, { recursive: true });
   const log = join(options.dir, 'cps.log');
   const calls = (rate: number): number => Math.max(10, Math.round(rate * options.seconds));
 
@@ -45,8 +47,9 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
   let direct: LadderResult;
   try {
     direct = await ladder('sipp direct', options, stage, async (rate) => {
+      const machine = new CpuWindow(() => []);
       const run = await cpsRun(`127.0.0.1:${UAS_PORT}`, rate, calls(rate), { outDir: join(options.dir, `direct-${rate}`), log });
-      return fromRun(rate, calls(rate), run, {});
+      return fromRun(rate, calls(rate), run, { machineBusyPct: machine.read().machineBusyPct });
     });
   } finally {
     await stopUas(uas);
@@ -106,7 +109,7 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
 
 function fromRun(
   rate: number, calls: number, run: SippRun,
-  extra: { cpu?: { cpuPct: number; machineBusyPct: number; seconds: number }; rssKb?: number; hwmKb?: number },
+  extra: { cpu?: { cpuPct: number; machineBusyPct: number; seconds: number }; machineBusyPct?: number; rssKb?: number; hwmKb?: number },
 ): Step {
   return {
     rate, calls, ok: run.ok, failed: run.failed, retrans: run.retrans, achieved: run.achieved, elapsedS: run.elapsedS,
@@ -115,6 +118,7 @@ function fromRun(
       cpuPct: extra.cpu.cpuPct, machineBusyPct: extra.cpu.machineBusyPct,
       cpuMsPerCall: (extra.cpu.cpuPct / 100) * extra.cpu.seconds * 1000 / Math.max(1, run.ok),
     } : {}),
+    ...(extra.machineBusyPct !== undefined ? { machineBusyPct: extra.machineBusyPct } : {}),
     ...(extra.rssKb !== undefined ? { rssKb: extra.rssKb } : {}),
     ...(extra.hwmKb !== undefined ? { hwmKb: extra.hwmKb } : {}),
     line: run.line,

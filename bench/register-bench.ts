@@ -5,6 +5,7 @@
  * registrar (anchors' kamailio-registrar.cfg, usrloc in memory) in the same run, through the
  * same driver (bench/sipp/reg.sh) with the same users file.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnchorServer, startKamailio } from './harness/anchors.js';
 import { BenchSwitch, callerIds, injectionFile } from './harness/softswitch.js';
@@ -30,6 +31,7 @@ export interface RegisterResults {
 }
 
 export async function runRegister(options: RegisterOptions, stage: Stage): Promise<RegisterResults> {
+  mkdirSync(options.dir, { recursive: true });
   const log = join(options.dir, 'register.log');
   const users = injectionFile(join(options.dir, 'reg-users.csv'), callerIds(USERS));
   const count = (rate: number): number => Math.max(10, Math.round(rate * options.seconds));

@@ -1,28 +1,285 @@
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { runParserBench } from './parser-bench.js';
+import { runCps, type CpsResults } from './cps-bench.js';
+import { runRegister, type RegisterResults } from './register-bench.js';
+import { runConcurrency, type ConcurrencyResults } from './concurrency-bench.js';
+import { runMedia, type MediaResult } from './media-bench.js';
+import { runProfile, type ProfileResult } from './profile-bench.js';
+import { anchorsAvailable } from './harness/anchors.js';
+import { ROOT } from './harness/paths.js';
+import { have, installCleanup, stopAll } from './harness/proc.js';
+import type { LadderResult, Stage } from './ladder.js';
 
 /**
  * `npm run bench`: runs the benchmarks and prints one table. `BENCH_SIZE=tiny` runs each at a
- * token size (CI does, so the scripts cannot rot); figures are never asserted.
+ * token size (CI does, so the scripts cannot rot; the anchors are skipped there); figures are
+ * never asserted. Environment:
+ *   BENCH_SIZE=tiny|full (default full)
+ *   BENCH_ONLY=parser,cps,register,concurrency,media,profile   stages to run (default all but profile)
+ *   BENCH_REPEATS=N          repeat the cps and register ladders, report the median (default 1)
+ *   BENCH_PROFILE_RATE=N     calls/s of the profile run (default 1000); BENCH_PROFILE_SECONDS (default 15)
+ *   BENCH_OUT=dir            where logs, sipp statistics and results.json go (default bench/out/<time>)
+ *   BENCH_CPS_RATES, BENCH_REG_RATES, BENCH_CONC_STEPS, BENCH_MEDIA_CONC: comma-separated overrides
+ *   BENCH_ANCHORS=0          skip Kamailio and rtpengine
  */
+interface Row {
+  readonly bench: string;
+  readonly system: string;
+  readonly result: string;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly notes: string;
+}
+
+const SIZES = {
+  full: {
+    parser: { rounds: 5, ms: 1000 },
+    cps: { rates: [200, 500, 1000, 1500, 2000, 2500, 3000], seconds: 10 },
+    register: { rates: [1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000], seconds: 5 },
+    concurrency: { steps: [1000, 5000, 10000], rate: 250, holdS: 15, heap: true, drainS: 45 },
+    media: { concurrency: [200, 600], callMs: 20000, rampS: 10, marginS: 4, direct: true },
+  },
+  tiny: {
+    parser: { rounds: 1, ms: 50 },
+    cps: { rates: [50], seconds: 2 },
+    register: { rates: [100], seconds: 2 },
+    concurrency: { steps: [50], rate: 50, holdS: 3, heap: true, drainS: 0 },
+    media: { concurrency: [10], callMs: 8000, rampS: 2, marginS: 2, direct: false },
+  },
+} as const;
+
+/** Relay port range of the switch (rtpengine's anchor uses 30000-49999; they never run together). */
+const MEDIA_PORTS: readonly [number, number] = [20000, 29999];
+/** The concurrency stage needs 2 port pairs per call. */
+const CONC_MEDIA_PORTS: readonly [number, number] = [20000, 49999];
+
 async function main(): Promise<void> {
+  installCleanup();
   const tiny = process.env.BENCH_SIZE === 'tiny';
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
-  const parser = runParserBench(tiny ? { rounds: 1, ms: 50 } : { rounds: 5, ms: 1000 });
-  console.log('\nparser (messages/s, median of rounds)');
-  console.log(table(['message', 'parser', 'msg/s', 'x npm sip'], parser.map((f) => {
-    const base = parser.find((g) => g.message === f.message && g.parser === 'npm sip')?.perSecond ?? NaN;
-    return [f.message, f.parser, Math.round(f.perSecond).toLocaleString('en-US'), (f.perSecond / base).toFixed(1)];
-  })));
+  const size = tiny ? SIZES.tiny : SIZES.full;
+  const stages = new Set((process.env.BENCH_ONLY ?? 'parser,cps,register,concurrency,media').split(',').map((s) => s.trim()));
+  const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
+  const cpsSize = { ...size.cps, rates: listEnv('BENCH_CPS_RATES', size.cps.rates) };
+  const regSize = { ...size.register, rates: listEnv('BENCH_REG_RATES', size.register.rates) };
+  const concSize = { ...size.concurrency, steps: listEnv('BENCH_CONC_STEPS', size.concurrency.steps) };
+  const mediaSize = { ...size.media, concurrency: listEnv('BENCH_MEDIA_CONC', size.media.concurrency) };
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const out = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'out', `${tiny ? 'tiny' : 'full'}-${stamp}`);
+  mkdirSync(out, { recursive: true });
+  const t0 = Date.now();
+  const stage: Stage = { say: (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${m}`) };
+
+  const machine = describeMachine();
+  console.log(`machine: ${machine.join('; ')}`);
+  console.log(`size: ${tiny ? 'tiny' : 'full'}; stages: ${[...stages].join(', ')}; output: ${out}`);
+  const notes: string[] = [];
+  const sipp = have('sipp');
+  if (!sipp) notes.push('sipp not found: the SIP and media stages are skipped (Debian: apt-get install sip-tester)');
+  const avail = anchorsAvailable();
+  let anchors = !tiny && avail.ok;
+  if (tiny) notes.push('tiny mode: the anchors (Kamailio, rtpengine) are skipped; sipp -> sipp direct is kept');
+  else if (!avail.ok) notes.push(`anchors skipped: ${avail.missing.join(', ')} not installed (apt-get install kamailio rtpengine-daemon rtpengine-utils)`);
+  if (process.env.BENCH_ANCHORS === '0') anchors = false;
+  const capture = have('dumpcap') && have('python3');
+  if (stages.has('media') && !capture) notes.push('dumpcap or python3 missing: media loss/latency capture skipped (apt-get install tshark)');
+  for (const n of notes) console.log(`note: ${n}`);
+
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = { machine, size: tiny ? 'tiny' : 'full', notes };
+  const attempt = async (name: string, fn: () => Promise<void>): Promise<void> => {
+    if (!stages.has(name)) return;
+    try {
+      await fn();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      stage.say(`${name}: FAILED: ${message}`);
+      rows.push({ bench: name, system: '-', result: 'error', cpu: '', memory: '', notes: message });
+      results[`${name}Error`] = message;
+      await stopAll();
+    }
+  };
+
+  try {
+    await attempt('parser', async () => {
+      stage.say('parser');
+      const parser = runParserBench(size.parser);
+      results.parser = parser;
+      for (const f of parser) {
+        const base = parser.find((g) => g.message === f.message && g.parser === 'npm sip')?.perSecond ?? NaN;
+        rows.push({
+          bench: `parser: ${f.message}`, system: f.parser, result: `${int(f.perSecond)} msg/s`, cpu: '', memory: '',
+          notes: f.parser === 'npm sip' ? '' : `${(f.perSecond / base).toFixed(1)}x npm sip (target >= 5x)`,
+        });
+      }
+    });
+    if (sipp) {
+      await attempt('cps', async () => {
+        const cps = await runCps({ ...cpsSize, repeats, anchors, dir: join(out, 'cps'), mediaPorts: MEDIA_PORTS }, stage);
+        results.cps = cps;
+        rows.push(...cpsRows(cps, repeats));
+      });
+      await attempt('register', async () => {
+        const reg = await runRegister({ ...regSize, repeats, anchors, dir: join(out, 'register'), mediaPorts: MEDIA_PORTS }, stage);
+        results.register = reg;
+        rows.push(...registerRows(reg, repeats));
+      });
+      await attempt('concurrency', async () => {
+        const conc = await runConcurrency({ ...concSize, dir: join(out, 'concurrency'), mediaPorts: CONC_MEDIA_PORTS }, stage);
+        results.concurrency = conc;
+        rows.push(...concurrencyRows(conc));
+      });
+      await attempt('media', async () => {
+        const media = await runMedia({ ...mediaSize, anchors, capture, dir: join(out, 'media'), mediaPorts: MEDIA_PORTS }, stage);
+        results.media = media;
+        rows.push(...mediaRows(media));
+      });
+      await attempt('profile', async () => {
+        const profile = await runProfile({
+          rate: Number(process.env.BENCH_PROFILE_RATE ?? 1000), seconds: Number(process.env.BENCH_PROFILE_SECONDS ?? 15),
+          dir: join(out, 'profile'), mediaPorts: MEDIA_PORTS,
+        }, stage);
+        results.profile = profile;
+        console.log(`\n${profileText(profile)}`);
+        writeFileSync(join(out, 'profile.txt'), profileText(profile));
+      });
+    }
+  } finally {
+    await stopAll();
+  }
+
+  const text = table(['benchmark', 'system', 'result', 'server CPU', 'memory', 'notes'], rows.map((r) => [r.bench, r.system, r.result, r.cpu, r.memory, r.notes]));
+  console.log(`\n${text}`);
+  for (const n of notes) console.log(`note: ${n}`);
+  writeFileSync(join(out, 'table.txt'), `${machine.join('\n')}\n\n${text}\n`);
+  writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
+  console.log(`\nlogs and results: ${out} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+function cpsRows(cps: CpsResults, repeats: number): Row[] {
+  const rows = [ladderRow('calls/s (INVITE..BYE)', cps.softswitch, 'calls/s', repeats, 'auth on every INVITE, relay ports, SDP rewrite; target >= 1,500')];
+  if (cps.kamailio) rows.push(ladderRow('calls/s (INVITE..BYE)', cps.kamailio, 'calls/s', repeats, 'stateful proxy, no auth, no media (anchor ~1,750)'));
+  rows.push(ladderRow('calls/s (INVITE..BYE)', cps.direct, 'calls/s', repeats, 'generator limit (anchor ~2,500)'));
+  return rows;
+}
+
+function registerRows(reg: RegisterResults, repeats: number): Row[] {
+  const rows = [ladderRow('REGISTER/s (digest)', reg.softswitch, 'reg/s', repeats, 'SQLite persistence; target >= 5,000')];
+  if (reg.kamailio) rows.push(ladderRow('REGISTER/s (digest)', reg.kamailio, 'reg/s', repeats, 'usrloc in memory (anchor ~5,000)'));
+  return rows;
+}
+
+function ladderRow(bench: string, l: LadderResult, unit: string, repeats: number, target: string): Row {
+  const b = l.bestStep;
+  const rateList = repeats > 1 ? ` (median of ${repeats}: ${l.bestPerRepeat.map(int).join(', ')})` : '';
+  const fail = l.firstFail ? `; ${int(l.firstFail.rate)}/s: ${l.firstFail.failed} failed, ${l.firstFail.retrans} retrans of ${l.firstFail.calls}` : '; no failure up to the top of the ladder';
+  return {
+    bench, system: l.system,
+    result: l.best > 0 ? `${int(l.best)} ${unit}, 0 failed${rateList}` : `none of the rates passed${rateList}`,
+    cpu: b?.cpuPct === undefined ? '' : `${b.cpuPct.toFixed(0)}% (${b.cpuMsPerCall?.toFixed(2)} ms/${unit === 'reg/s' ? 'reg' : 'call'})`,
+    memory: b?.rssKb === undefined ? '' : `RSS ${mb(b.rssKb)}${b.hwmKb === undefined ? '' : `, peak ${mb(b.hwmKb)}`}`,
+    notes: `${target}${fail}${b?.machineBusyPct === undefined ? '' : `; machine ${b.machineBusyPct.toFixed(0)}% busy`}`,
+  };
+}
+
+function concurrencyRows(c: ConcurrencyResults): Row[] {
+  return c.steps.map((s) => {
+    const heapAfter = s.heapAfter && 'totalBytes' in s.heapAfter ? s.heapAfter.totalBytes : undefined;
+    const heapBase = c.heapBaseline && 'totalBytes' in c.heapBaseline ? c.heapBaseline.totalBytes : undefined;
+    const back = s.after.calls === 0 && s.after.listedCalls === 0 && s.after.relaySockets === c.baseline.relaySockets && s.after.fds === c.baseline.fds;
+    const extrapolated = c.baseline.rssKb + 10_000 * s.perCallKb;
+    return {
+      bench: 'concurrent calls held', system: 'softswitch',
+      result: `${int(s.peakCalls)} of ${int(s.calls)} up (ok ${s.ok}, failed ${s.failed})`,
+      cpu: '',
+      memory: `RSS ${mb(s.plateau.rssKb)} (${s.perCallKb.toFixed(1)} kB/call over ${mb(c.baseline.rssKb)} idle)`,
+      notes: [
+        s.capNote ?? '',
+        s.calls < 10_000 ? `10k extrapolated: ${mb(extrapolated)} (target <= 400 MB)` : 'target <= 400 MB',
+        `after teardown: calls ${s.after.calls}, /api/calls ${s.after.listedCalls}, transactions ${s.after.transactions}, ` +
+        `fds ${s.after.fds} (idle ${c.baseline.fds}), relay sockets ${s.after.relaySockets} (idle ${c.baseline.relaySockets}), RSS ${mb(s.after.rssKb)}` +
+        (heapAfter !== undefined && heapBase !== undefined ? `, live heap ${mb(heapAfter / 1024)} (idle ${mb(heapBase / 1024)})` : '') +
+        (back ? ' - back to idle' : ' - NOT back to idle'),
+      ].filter((x) => x !== '').join('; '),
+    };
+  });
+}
+
+function mediaRows(media: MediaResult[]): Row[] {
+  return media.map((m) => {
+    const loss = m.loss_pct === undefined ? 'capture skipped' : `loss ${m.loss_pct}% (${m.lost ?? '?'} of ${m.sent ?? '?'} in ${m.window_s ?? '?'} s)`;
+    const lat = m.added_latency_us_p50 === undefined ? '' : `, added latency p50 ${m.added_latency_us_p50} us p99 ${m.p99 ?? '?'} us`;
+    const calls = `calls ok ${m.ok ?? '?'} failed ${m.failed ?? '?'}`;
+    return {
+      bench: `media ${m.conc} calls G.711`, system: m.system,
+      result: `${loss}${lat}`,
+      cpu: m.cpu_server === undefined || m.system.startsWith('sipp') ? '' : `${m.cpu_server}${m.cpu_server_each ? ` [${m.cpu_server_each}]` : ''}`,
+      memory: m.rss_after_mb === undefined ? '' : `RSS after ${m.rss_after_mb} MB`,
+      notes: `${calls}; relay socket drops: ${m.relay_sockets_drops ?? '?'}; ${m.rtpe_loss_pct === undefined ? '' : `rtpengine counters loss ${m.rtpe_loss_pct}%; `}` +
+        `sipp uac ${m.cpu_uac ?? '?'} uas ${m.cpu_uas ?? '?'}; machine ${m.sys_busy_2cores ?? '?'} busy` +
+        (m.line?.includes('error') ? `; ${m.line}` : ''),
+    };
+  });
+}
+
+function profileText(p: ProfileResult): string {
+  const s = p.summary;
+  const lines = [
+    `profile: ${p.file}`,
+    `load: ${p.run.line}; switch CPU ${p.cpuPct.toFixed(0)}% of one core`,
+    `sampled ${(s.sampledMs / 1000).toFixed(1)} s, busy ${(s.busyMs / 1000).toFixed(1)} s; by category (of busy time): ` +
+      Object.entries(s.categories).sort((a, b) => b[1] - a[1]).map(([c, v]) => `${c} ${v.toFixed(1)}%`).join(', '),
+    '',
+    'top functions by self time (percent of busy time):',
+    table(['self %', 'self ms', 'total %', 'function', 'where'], s.top.map((e) => [e.selfPct.toFixed(1), e.selfMs.toFixed(0), e.totalPct.toFixed(1), e.fn, e.where])),
+    '',
+    'our functions by inclusive time:',
+    table(['total %', 'self %', 'function', 'where'], s.topInclusive.map((e) => [e.totalPct.toFixed(1), e.selfPct.toFixed(1), e.fn, e.where])),
+  ];
+  return lines.join('\n');
+}
+
+function describeMachine(): string[] {
+  const version = (cmd: string, args: string[], re: RegExp): string => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 5000 });
+    if (r.error) return 'not installed';
+    return re.exec(`${r.stdout}${r.stderr}`)?.[0] ?? 'unknown';
+  };
+  return [
+    `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`,
+    `node ${process.version}`,
+    `sipp ${version('sipp', ['-v'], /v[\d.]+\S*/)}`,
+    `kamailio ${version('kamailio', ['-v'], /kamailio [\d.]+/)}`,
+    `rtpengine ${version('rtpengine', ['--version'], /\d+\.\d+[\d.]*\S*/)}`,
+    `load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+  ];
+}
+
+/** A comma-separated list of numbers from the environment, else the default. */
+function listEnv(name: string, fallback: readonly number[]): number[] {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') return [...fallback];
+  return value.split(',').map((x) => Number(x.trim())).filter((x) => Number.isFinite(x) && x > 0);
+}
+
+function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function mb(kb: number): string {
+  return `${(kb / 1024).toFixed(0)} MB`;
 }
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(error);
+  await stopAll();
   process.exit(1);
 });
