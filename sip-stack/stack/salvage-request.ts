@@ -9,9 +9,20 @@ import { findHeaderEnd, parseMessage } from '../parser/message-parser.js';
 export function salvageRequest(bytes: Buffer): SipRequest | undefined {
   const end = findHeaderEnd(bytes, 0);
   if (end < 0) return undefined;
-  const head = bytes.toString('utf8', 0, end).split(/\r?\n/).filter((line) => !isContentLength(line)).join('\r\n');
+  const [first = '', ...rest] = bytes.toString('utf8', 0, end).split(/\r?\n/);
+  const head = [repairRequestLine(first), ...rest.filter((line) => !isContentLength(line))].join('\r\n');
   const parsed: SipMessage | unknown = parseMessage(Buffer.from(`${head}\r\n\r\n`, 'utf8'));
   return parsed instanceof SipRequest ? parsed : undefined;
+}
+
+/**
+ * RFC 4475 §3.1.2.8-10: a request line with extra whitespace is refused, but its headers are
+ * readable; the line is rebuilt from its first and last words only to address the 400.
+ */
+function repairRequestLine(line: string): string {
+  const words = line.trim().split(/\s+/);
+  if (words.length < 3 || words[0]?.startsWith('SIP/')) return line;
+  return `${words[0]} sip:invalid ${words[words.length - 1]}`;
 }
 
 function isContentLength(line: string): boolean {

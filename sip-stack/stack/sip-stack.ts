@@ -1,6 +1,4 @@
 import type { SipRequest, SipResponse } from '../message/sip-message.js';
-import { makeResponse } from '../message/make-response.js';
-import { makeTag } from '../transaction/random-ids.js';
 import { checkMessage } from '../parser/message-parser.js';
 import type { SipParseError } from '../parser/sip-parse-error.js';
 import type { Clock } from '../timers/clock.js';
@@ -13,7 +11,7 @@ import { type ListenSpec, TransportLayer } from '../transport/transport-layer.js
 import type { Endpoint, MessageSource, SendTarget, TransportProtocol, TransportUser } from '../transport/transport-types.js';
 import { stampReceived } from '../transport/via-received.js';
 import { salvageRequest } from './salvage-request.js';
-import { type StackCapabilities, judgeRequest } from './stateless-answer.js';
+import { type StackCapabilities, judgeRequest, rejectMalformed } from './stateless-answer.js';
 
 export interface SipStackOptions {
   readonly listen: readonly ListenSpec[];
@@ -68,7 +66,7 @@ export class SipStack implements TransportUser {
     if (verdict.kind === 'accept') return this.transactions.receiveRequest(request, source);
     if (verdict.kind === 'reject') {
       this.options.onReject?.(request.method, `${verdict.response.status} ${verdict.response.reason}`, source);
-      this.transport.sendResponse(verdict.response, source);
+      this.answer(verdict, source);
       return;
     }
     this.options.onReject?.(request.method, `dropped: ${verdict.reason}`, source);
@@ -89,13 +87,18 @@ export class SipStack implements TransportUser {
   receiveMalformed(error: SipParseError, bytes: Buffer, source: MessageSource): void {
     const request = salvageRequest(bytes);
     // §18.2.1, RFC 3581 §4: the 400 goes back where the datagram came from, like any response.
-    if (request) stampReceived(request, source.address, source.port);
-    // §17.1.1.3: never answer an ACK; without a readable Via there is nowhere to answer.
-    if (request && request.method !== 'ACK' && !request.check('via') && request.vias.length > 0) {
-      this.transport.sendResponse(makeResponse(request, error.status, request.check('to') ? { reason: error.reason } : { reason: error.reason, toTag: makeTag() }), source);
-      return this.options.onReject?.(request.method, `${error.status} ${error.reason}`, source);
+    if (request && !request.check('via')) stampReceived(request, source.address, source.port);
+    const verdict = request && rejectMalformed(request, error);
+    if (verdict?.kind === 'reject') {
+      this.answer(verdict, source);
+      return this.options.onReject?.(request?.method ?? 'message', `${error.status} ${error.reason}`, source);
     }
     this.options.onReject?.('message', `dropped: ${error.reason}`, source);
+  }
+
+  private answer(verdict: { response: SipResponse; toSource?: boolean }, source: MessageSource): void {
+    if (!verdict.toSource) return this.transport.sendResponse(verdict.response, source);
+    this.transport.send(verdict.response, { protocol: source.protocol, address: source.address, port: source.port, flowId: source.flowId });
   }
 
   sendRequest(request: SipRequest, target: SendTarget, user: ClientTransactionUser): ClientTransaction {

@@ -18,7 +18,8 @@ export interface StackCapabilities {
 /** The outcome of the stateless checks on a received request. */
 export type RequestVerdict =
   | { readonly kind: 'accept' }
-  | { readonly kind: 'reject'; readonly response: SipResponse }
+  /** `toSource`: the Via is unreadable, so the answer goes to where the request came from. */
+  | { readonly kind: 'reject'; readonly response: SipResponse; readonly toSource?: boolean }
   | { readonly kind: 'drop'; readonly reason: string };
 
 /**
@@ -52,13 +53,15 @@ function unsupportedRequire(request: SipRequest, supported: ReadonlySet<string>)
 }
 
 /**
- * A 400 needs a Via to travel back on (§18.2.2); without one, or for an ACK, the request is
- * dropped. The reason phrase tells the sender what was wrong.
+ * A malformed request gets 400 with the defect as reason phrase (RFC 4475 §3.1.2.1). If its Via
+ * is what is malformed, §18.2.2 has nothing to route on, so the answer goes back to the source.
+ * An ACK is never answered.
  */
-function rejectMalformed(request: SipRequest, error: SipParseError): RequestVerdict {
+export function rejectMalformed(request: SipRequest, error: SipParseError): RequestVerdict {
   if (request.method === 'ACK') return { kind: 'drop', reason: error.reason };
-  if (request.check('via') || request.vias.length === 0) return { kind: 'drop', reason: error.reason };
-  return reject(request, error.status, [], sanitizeReason(error.reason));
+  const verdict = reject(request, error.status, [], sanitizeReason(error.reason));
+  const viaUnreadable = request.check('via') !== undefined || request.vias.length === 0;
+  return viaUnreadable && verdict.kind === 'reject' ? { ...verdict, toSource: true } : verdict;
 }
 
 function reject(

@@ -33,12 +33,7 @@ const QUIET_MS = 400;
  * Known defects of the switch: the test states what must happen and is marked `it.fails` until
  * the switch does it (then vitest reports the fixed case, and the entry goes).
  */
-const KNOWN_BUGS: Readonly<Record<string, string>> = {
-  'badinv01.dat': 'a request whose top Via has empty elements is dropped (stateless-answer rejectMalformed) instead of answered 400',
-  'lwsruri.dat': 'a malformed Request-Line is dropped: salvageRequest cannot read it, so no 400 goes back',
-  'lwsstart.dat': 'a malformed Request-Line is dropped: salvageRequest cannot read it, so no 400 goes back',
-  'trws.dat': 'a malformed Request-Line is dropped: salvageRequest cannot read it, so no 400 goes back',
-};
+const KNOWN_BUGS: Readonly<Record<string, string>> = {};
 
 /**
  * Pairs of messages with the same transaction key (REGISTER, branch z9hG4bKkdjuw and the same
