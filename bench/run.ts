@@ -233,12 +233,16 @@ function profileText(p: ProfileResult): string {
       Object.entries(s.categories).sort((a, b) => b[1] - a[1]).map(([c, v]) => `${c} ${v.toFixed(1)}%`).join(', '),
     '',
     'top functions by self time (percent of busy time):',
-    table(['self %', 'self ms', 'total %', 'function', 'where'], s.top.map((e) => [e.selfPct.toFixed(1), e.selfMs.toFixed(0), e.totalPct.toFixed(1), e.fn, e.where])),
+    table(['self %', 'self ms', 'total %', 'function', 'where'], s.top.map((e) => [e.selfPct.toFixed(1), e.selfMs.toFixed(0), e.totalPct.toFixed(1), short(e.fn), e.where])),
     '',
     'our functions by inclusive time:',
-    table(['total %', 'self %', 'function', 'where'], s.topInclusive.map((e) => [e.totalPct.toFixed(1), e.selfPct.toFixed(1), e.fn, e.where])),
+    table(['total %', 'self %', 'function', 'where'], s.topInclusive.map((e) => [e.totalPct.toFixed(1), e.selfPct.toFixed(1), short(e.fn), e.where])),
   ];
   return lines.join('\n');
+}
+
+function short(name: string): string {
+  return name.length > 48 ? `${name.slice(0, 45)}...` : name;
 }
 
 function describeMachine(): string[] {

@@ -70,6 +70,22 @@ describe.skipIf(sipp.skip)('sipp calls through the B2BUA', () => {
     expectAll(await uas.done, calls);
   });
 
+  it('after 1,000 calls set up and torn down, no call, relay port, socket, transaction or timer is left', async () => {
+    const relay = sw.sw.mediaRelay!;
+    const before = relay.resources();
+    const calls = 1000;
+    const uas = await callee('uas.xml', calls);
+    const uac = await runSipp({
+      scenario: 'uac.xml', remote: sw.address, service: '101', calls, rate: 200, limit: 50, injection: [ALICE], timeoutMs: 60_000,
+    });
+    expectAll(uac, calls);
+    expectAll(await uas.done, calls);
+    await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 10_000, what: 'every call to end' });
+    expect(relay.resources()).toEqual(before);
+    // Transactions linger for Timers J, K and D (at most 64*T1, 32 s with the standard T1 here).
+    await waitFor(() => sw.sw.stack.transactions.size() === 0, { timeoutMs: 40_000, what: 'every transaction to end' });
+  }, 120_000);
+
   it('bridges a caller on TCP to a callee on UDP', async () => {
     const calls = 10;
     const uas = await callee('uas.xml', calls);
