@@ -1,28 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Phone } from '../../support/phone.js';
+import { describe, expect, it } from 'vitest';
+import type { Phone } from '../../support/phone.js';
+import { useSwitch } from '../../support/switch-session.js';
 import type { Call } from '../../support/call.js';
-import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
-import { waitFor } from '../../support/wait-for.js';
 
-let sw: RunningSwitch;
-const phones: Phone[] = [];
-
-beforeAll(async () => {
-  sw = await startSwitch({ featureCodes: { switchTimeout: 1.5 } });
-});
-afterAll(async () => {
-  await sw?.stop();
-});
-afterEach(async () => {
-  await Promise.all(phones.splice(0).map((p) => p.close()));
-  await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 5000, what: 'calls to end' });
-});
-
-async function phone(ext: string, password: string): Promise<Phone> {
-  const p = await Phone.create({ user: ext, password, domain: 'pbx.test', server: { host: sw.udp.address, port: sw.udp.port } });
-  phones.push(p);
-  expect(await p.register()).toBe(200);
-  return p;
+const session = useSwitch({ featureCodes: { switchTimeout: 1.5 } });
+function phone(ext: string, password: string): Promise<Phone> {
+  return session.phone(ext, password);
 }
 
 /** Alice calls Bob, who answers on his desk phone; Bob also has a softphone (its ringing call is CANCELled). */

@@ -1,33 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Phone } from '../../support/phone.js';
+import { describe, expect, it } from 'vitest';
+import type { Phone } from '../../support/phone.js';
+import { useSwitch } from '../../support/switch-session.js';
 import type { Call } from '../../support/call.js';
-import { type RunningSwitch, startSwitch } from '../../support/softswitch-fixture.js';
 import { waitFor } from '../../support/wait-for.js';
 
-let sw: RunningSwitch;
-const phones: Phone[] = [];
-
-beforeAll(async () => {
-  sw = await startSwitch();
-});
-afterAll(async () => {
-  await sw?.stop();
-});
-afterEach(async () => {
-  await Promise.all(phones.splice(0).map((p) => p.close()));
-  await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 5000, what: 'calls to end' });
-});
-
+const session = useSwitch();
 type Codec = 'PCMU' | 'PCMA' | 'G722';
-async function phone(ext: string, password: string, codecs?: Codec[]): Promise<Phone> {
-  const p = await Phone.create({ user: ext, password, domain: 'pbx.test', server: { host: sw.udp.address, port: sw.udp.port }, ...(codecs ? { codecs } : {}) });
-  phones.push(p);
-  expect(await p.register()).toBe(200);
-  return p;
+function phone(ext: string, password: string, codecs?: Codec[]): Promise<Phone> {
+  return session.phone(ext, password, codecs ? { codecs } : {});
 }
 
 /** Alice calls Bob on his desk phone, which answers; Bob also has a softphone. */
-async function bobOnDesk(softCodecs?: Codec[], aliceCodecs?: Codec[]): Promise<{ alice: Phone; soft: Phone; out: Call; desk: Call }> {
+async function bobOnDesk(softCodecs?: Codec[], aliceCodecs?: Codec[]): Promise<{ alice: Phone; deskPhone: Phone; soft: Phone; out: Call; desk: Call }> {
   const alice = await phone('100', 'alice-pw', aliceCodecs);
   const deskPhone = await phone('101', 'bob-pw');
   const soft = await phone('101', 'bob-pw', softCodecs);
@@ -38,7 +22,7 @@ async function bobOnDesk(softCodecs?: Codec[], aliceCodecs?: Codec[]): Promise<{
   await out.waitForState('established');
   await ringingSoft.waitForState('terminated');
   await out.expectAudioFlowing();
-  return { alice, soft, out, desk };
+  return { alice, deskPhone, soft, out, desk };
 }
 
 function requestsReceivedSince(p: Phone, index: number): string[] {
@@ -62,8 +46,7 @@ describe('device switch (*5), pull', () => {
   });
 
   it('switches back and forth several times in one call', async () => {
-    const { alice, soft, out } = await bobOnDesk();
-    const deskAgain = phones[1]!;
+    const { alice, soft, out, deskPhone: deskAgain } = await bobOnDesk();
     const mark = alice.sipLog.length;
     let current: Call | undefined;
     for (const device of [soft, deskAgain, soft, deskAgain]) {
@@ -98,7 +81,7 @@ describe('device switch (*5), pull', () => {
     const carol = await phone('102', 'carol-pw');
     const bobDesk2 = await phone('101', 'bob-pw');
     const second = await carol.call('101');
-    const rings = await Promise.all([bobDesk2.nextIncoming(), first.soft.nextIncoming(), phones[1]!.nextIncoming()]);
+    const rings = await Promise.all([bobDesk2.nextIncoming(), first.soft.nextIncoming(), first.deskPhone.nextIncoming()]);
     await rings[0].answer();
     await second.waitForState('established');
     const moved = await first.soft.call('*5');
