@@ -56,13 +56,14 @@ export class InviteServerTransaction implements ServerTransaction {
   }
 
   /**
-   * Enters Proceeding. §17.2.1 allows waiting 200 ms for the TU before sending 100 (Trying);
-   * sending it at once costs one small datagram and saves a timer per INVITE. Runs once.
+   * Called once the TU has seen the INVITE. §17.2.1: 100 (Trying) is needed unless the TU
+   * answers within 200 ms; one that answered at once (a 407 challenge, a 404) makes it
+   * superfluous, and any other gets it now rather than after a timer. Runs once.
    */
   start(): void {
     if (this.started || this.current === 'Terminated') return;
     this.started = true;
-    this.sendLast(makeResponse(this.request, 100));
+    if (this.last === undefined) this.sendLast(makeResponse(this.request, 100));
   }
 
   respond(response: SipResponse): void {

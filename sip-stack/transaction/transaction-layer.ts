@@ -85,7 +85,9 @@ export class TransactionLayer {
       return existing.handle({ type: 'request', request });
     }
     if (request.method === 'CANCEL') return this.receiveCancel(request, source, key);
-    this.deliver(request, this.createServer(request, source, key));
+    const tx = this.createServer(request, source, key);
+    this.deliver(request, tx);
+    if (tx instanceof InviteServerTransaction) tx.start();
   }
 
   receiveResponse(response: SipResponse, source: MessageSource): void {
@@ -191,9 +193,8 @@ export class TransactionLayer {
       return tx;
     }
     const tx = new InviteServerTransaction({ ...common, onAck: this.passAckUp });
-    // Indexed before start(), so that a send error reported at once finds it to remove.
+    // Indexed before anything is sent, so that a send error reported at once finds it to remove.
     this.servers.set(key, tx);
-    tx.start();
     return tx;
   }
 

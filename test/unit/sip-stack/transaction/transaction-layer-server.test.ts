@@ -18,6 +18,14 @@ describe('TransactionLayer: requests from the network', () => {
     expect(layer.size()).toBe(1);
   });
 
+  it('does not send 100 (Trying) when the TU answers the INVITE at once (§17.2.1: within 200 ms)', () => {
+    const { layer, sender, user } = layerHarness();
+    user.onRequest = (req, tx) => tx.respond(answer(req, 407));
+    layer.receiveRequest(request(), source());
+    expect(sender.responses(100)).toHaveLength(0);
+    expect(sender.responses(407)).toHaveLength(1);
+  });
+
   it('MUST absorb a retransmitted INVITE into its transaction, not pass it to the TU again', () => {
     const { layer, sender, user } = layerHarness();
     layer.receiveRequest(request(), source());
