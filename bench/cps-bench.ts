@@ -12,12 +12,21 @@ import { join } from 'node:path';
 import { type AnchorServer, startKamailio } from './harness/anchors.js';
 import { BenchSwitch, CALLEE, callerIds, injectionFile } from './harness/softswitch.js';
 import { cpsRun, type SippRun, startUas, stopUas } from './harness/sipp.js';
-import { CpuWindow, hwmKb, rssKb, sleep, waitUntil } from './harness/proc.js';
+import { CpuWindow, hwmKb, rssKb, sleep, udpDrops, waitUntil } from './harness/proc.js';
+import { errorSummary } from './harness/stat.js';
 import { type Stage, ladder, type LadderResult, type Step } from './ladder.js';
 
 /** The anchors' fixed ports: the UAS all targets deliver to, and Kamailio's proxy. */
 const UAS_PORT = 5090;
 const KAMAILIO_PORT = 5070;
+/** cps.sh's UAC port. */
+const UAC_PORT = 5061;
+
+/** Counts receive-buffer drops of the sockets on `ports` from now until read(). */
+export function dropWindow(ports: Record<string, number>): () => Record<string, number> {
+  const before = Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, udpDrops(p)]));
+  return () => Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, udpDrops(p) - (before[k] ?? 0)]));
+}
 
 export interface CpsOptions {
   readonly rates: readonly number[];
@@ -48,8 +57,10 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
   try {
     direct = await ladder('sipp direct', options, stage, async (rate) => {
       const machine = new CpuWindow(() => []);
-      const run = await cpsRun(`127.0.0.1:${UAS_PORT}`, rate, calls(rate), { outDir: join(options.dir, `direct-${rate}`), log });
-      return fromRun(rate, calls(rate), run, { machineBusyPct: machine.read().machineBusyPct });
+      const drops = dropWindow({ uac: UAC_PORT, uas: UAS_PORT });
+      const outDir = join(options.dir, `direct-${rate}`);
+      const run = await cpsRun(`127.0.0.1:${UAS_PORT}`, rate, calls(rate), { outDir, log });
+      return fromRun(rate, calls(rate), run, { machineBusyPct: machine.read().machineBusyPct, drops: drops(), outDir });
     });
   } finally {
     await stopUas(uas);
@@ -65,9 +76,13 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
       const srv = server;
       kamailio = await ladder('Kamailio proxy', options, stage, async (rate) => {
         const cpu = new CpuWindow(() => srv.pids());
-        const run = await cpsRun(`127.0.0.1:${KAMAILIO_PORT}`, rate, calls(rate), { outDir: join(options.dir, `kamailio-${rate}`), log });
+        const drops = dropWindow({ server: KAMAILIO_PORT, uac: UAC_PORT, uas: UAS_PORT });
+        const outDir = join(options.dir, `kamailio-${rate}`);
+        const run = await cpsRun(`127.0.0.1:${KAMAILIO_PORT}`, rate, calls(rate), { outDir, log });
         const rssSum = srv.pids().reduce((s, pid) => s + (rssKb(pid) || 0), 0);
-        return fromRun(rate, calls(rate), run, { cpu: cpu.read(), rssKb: rssSum });
+        const step = fromRun(rate, calls(rate), run, { cpu: cpu.read(), rssKb: rssSum, drops: drops(), outDir });
+        await sleep(1000);
+        return step;
       });
     } finally {
       await server?.stop();
@@ -88,11 +103,13 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
     try {
       softswitch = await ladder('softswitch', options, stage, async (rate) => {
         const cpu = new CpuWindow(() => [sw.pid]);
+        const drops = dropWindow({ server: sw.sipPort, uac: UAC_PORT, uas: UAS_PORT });
+        const outDir = join(options.dir, `softswitch-${rate}`);
         const run = await cpsRun(sw.target, rate, calls(rate), {
-          scenario: 'uac_auth.xml', extraArgs: ['-s', CALLEE, '-inf', users], outDir: join(options.dir, `softswitch-${rate}`), log,
+          scenario: 'uac_auth.xml', extraArgs: ['-s', CALLEE, '-inf', users], outDir, log,
         });
         const window = cpu.read();
-        const step = fromRun(rate, calls(rate), run, { cpu: window, rssKb: rssKb(sw.pid), hwmKb: hwmKb(sw.pid) });
+        const step = fromRun(rate, calls(rate), run, { cpu: window, rssKb: rssKb(sw.pid), hwmKb: hwmKb(sw.pid), drops: drops(), outDir });
         // Let the calls of this step end before the next one (transactions linger 32 s; that is fine).
         await waitUntil(async () => (await sw.resources()).calls === 0, 30_000, 250);
         await sleep(1000);
@@ -109,8 +126,12 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
 
 function fromRun(
   rate: number, calls: number, run: SippRun,
-  extra: { cpu?: { cpuPct: number; machineBusyPct: number; seconds: number }; machineBusyPct?: number; rssKb?: number; hwmKb?: number },
+  extra: {
+    cpu?: { cpuPct: number; machineBusyPct: number; seconds: number }; machineBusyPct?: number; rssKb?: number; hwmKb?: number;
+    drops: Record<string, number>; outDir: string;
+  },
 ): Step {
+  const errors = run.failed > 0 || run.ok !== calls ? errorSummary(join(extra.outDir, 'errors.log')) : '';
   return {
     rate, calls, ok: run.ok, failed: run.failed, retrans: run.retrans, achieved: run.achieved, elapsedS: run.elapsedS,
     passed: run.ok === calls && run.failed === 0,
@@ -121,6 +142,8 @@ function fromRun(
     ...(extra.machineBusyPct !== undefined ? { machineBusyPct: extra.machineBusyPct } : {}),
     ...(extra.rssKb !== undefined ? { rssKb: extra.rssKb } : {}),
     ...(extra.hwmKb !== undefined ? { hwmKb: extra.hwmKb } : {}),
+    drops: extra.drops,
+    ...(errors ? { errors } : {}),
     line: run.line,
   };
 }

@@ -22,6 +22,10 @@ export interface Step {
   readonly rssKb?: number;
   readonly hwmKb?: number;
   readonly line: string;
+  /** Why calls failed (sipp's error log), e.g. "3x 481 (expecting 200)". */
+  readonly errors?: string;
+  /** Kernel UDP receive-buffer drops during the step, by socket (server, uac, uas). */
+  readonly drops?: Record<string, number>;
   /** Set on the second try of a rate. */
   readonly retry?: boolean;
 }
@@ -89,5 +93,11 @@ function describe(s: Step): string {
   const busy = s.machineBusyPct === undefined ? '' : ` machine=${s.machineBusyPct.toFixed(0)}%`;
   const rss = s.rssKb === undefined ? '' : ` rss=${Math.round(s.rssKb / 1024)}MB`;
   return `rate=${s.rate} calls=${s.calls} ok=${s.ok} failed=${s.failed} retrans=${s.retrans} achieved=${s.achieved}/s` +
-    `${cpu}${busy}${rss} ${s.passed ? 'PASS' : 'FAIL'}`;
+    `${cpu}${busy}${rss} ${s.passed ? 'PASS' : 'FAIL'}${dropText(s.drops)}${s.errors ? ` [${s.errors}]` : ''}`;
+}
+
+export function dropText(drops: Record<string, number> | undefined): string {
+  if (drops === undefined) return '';
+  const nonZero = Object.entries(drops).filter(([, n]) => n > 0);
+  return nonZero.length === 0 ? '' : ` udp-drops ${nonZero.map(([k, n]) => `${k}=${n}`).join(' ')}`;
 }

@@ -11,7 +11,7 @@ import { runProfile, type ProfileResult } from './profile-bench.js';
 import { anchorsAvailable } from './harness/anchors.js';
 import { ROOT } from './harness/paths.js';
 import { have, installCleanup, stopAll } from './harness/proc.js';
-import type { LadderResult, Stage } from './ladder.js';
+import { dropText, type LadderResult, type Stage } from './ladder.js';
 
 /**
  * `npm run bench`: runs the benchmarks and prints one table. `BENCH_SIZE=tiny` runs each at a
@@ -174,7 +174,10 @@ function registerRows(reg: RegisterResults, repeats: number): Row[] {
 function ladderRow(bench: string, l: LadderResult, unit: string, repeats: number, target: string): Row {
   const b = l.bestStep;
   const rateList = repeats > 1 ? ` (median of ${repeats}: ${l.bestPerRepeat.map(int).join(', ')})` : '';
-  const fail = l.firstFail ? `; ${int(l.firstFail.rate)}/s: ${l.firstFail.failed} failed, ${l.firstFail.retrans} retrans of ${l.firstFail.calls}` : '; no failure up to the top of the ladder';
+  const f = l.firstFail;
+  const fail = f
+    ? `; at ${int(f.rate)}/s: ${f.failed} failed, ${f.retrans} retrans of ${int(f.calls)}${f.errors ? ` [${f.errors}]` : ''}${dropText(f.drops)}`
+    : '; no failure up to the top of the ladder';
   return {
     bench, system: l.system,
     result: l.best > 0 ? `${int(l.best)} ${unit}, 0 failed${rateList}` : `none of the rates passed${rateList}`,

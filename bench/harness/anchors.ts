@@ -19,10 +19,19 @@ export function anchorsAvailable(): { ok: boolean; missing: string[] } {
   return { ok: missing.length === 0, missing };
 }
 
-/** `kamailio -f CFG -DD -E`, once it listens on `port`. */
+/**
+ * Shared/private memory of the Kamailio anchors. The anchors' README starts them with Kamailio's
+ * defaults (64 MB shm); at 500 calls/s tm then fails with "new_t(): out of mem" and answers
+ * 500, so the bench gives it the room its transactions need, as media-stack.sh does (-m 256).
+ */
+export const KAMAILIO_MEMORY = (process.env.KAMAILIO_MEMORY ?? '-m 1024 -M 32').split(/\s+/).filter((x) => x !== '');
+
+/** `kamailio -f CFG -DD -E` plus KAMAILIO_MEMORY, once it listens on `port`. */
 export async function startKamailio(cfg: string, port: number, dir: string): Promise<AnchorServer> {
   if (!(await udpPortFree(port))) throw new Error(`UDP port ${port} is in use: Kamailio (${cfg}) needs it`);
-  const proc: Started = start('kamailio', 'kamailio', ['-f', sippFile(cfg), '-DD', '-E'], { cwd: dir, log: join(dir, `kamailio-${port}.log`) });
+  const proc: Started = start('kamailio', 'kamailio', ['-f', sippFile(cfg), '-DD', '-E', ...KAMAILIO_MEMORY], {
+    cwd: dir, log: join(dir, `kamailio-${port}.log`),
+  });
   const up = await waitUntil(async () => proc.hasExited || !(await udpPortFree(port)), 10_000, 100);
   if (!up || proc.hasExited) {
     await stop(proc);

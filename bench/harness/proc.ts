@@ -211,6 +211,16 @@ export function udpSocketsInRange(pid: number, lo: number, hi: number): number {
   return n;
 }
 
+/** Kernel receive-buffer drops of the UDP sockets bound to local `port` (/proc/net/udp, last column). */
+export function udpDrops(port: number): number {
+  let drops = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (parseInt((cols[1] ?? '').split(':')[1] ?? '', 16) === port) drops += Number(cols[cols.length - 1] ?? 0);
+  }
+  return drops;
+}
+
 /** The soft RLIMIT_NOFILE of a process. */
 export function nofileLimit(pid: number): number {
   try {

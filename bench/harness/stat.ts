@@ -25,3 +25,25 @@ export function parseStat(path: string): StatCounts {
     ok: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), retrans: col('Retransmissions(C)'), created: col('TotalCallCreated'),
   };
 }
+
+/**
+ * Why calls failed, from a sipp error log (-trace_err): "12x 480 (expecting 180)" per kind of
+ * unexpected message, plus timeouts. Empty when nothing failed.
+ */
+export function errorSummary(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch {
+    return '';
+  }
+  const counts = new Map<string, number>();
+  const re = /Aborting call on unexpected message[^:]*: while expecting '([^']+)' \(index \d+\), received '(?:SIP\/2\.0 )?(\S+)/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const key = `${m[2]} (expecting ${m[1]})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const timeouts = (text.match(/[Tt]imeout/g) ?? []).length;
+  if (timeouts > 0) counts.set('timeout', timeouts);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}x ${k}`).join(', ');
+}
