@@ -1,6 +1,7 @@
 import type { SipRequest } from '../../sip-stack/message/sip-message.js';
 import { makeResponse } from '../../sip-stack/message/make-response.js';
 import { makeTag } from '../../sip-stack/transaction/random-ids.js';
+import { formatUri } from '../../sip-stack/message/sip-uri.js';
 import type { ServerTransaction } from '../../sip-stack/transaction/server-transaction.js';
 import type { MessageSource, SendTarget } from '../../sip-stack/transport/transport-types.js';
 import { Leg, type PartyIdentity } from './leg.js';
@@ -18,13 +19,12 @@ export function inboundLeg(request: SipRequest, tx: ServerTransaction, identity:
   return leg;
 }
 
-function firstContactUri(request: SipRequest): string {
+/** The phone's Contact URI, for the admin API ('' when it sent none or a malformed one). */
+export function firstContactUri(request: SipRequest): string {
   if (request.check('contact')) return '';
   const contacts = request.contacts;
-  if (contacts === '*' || contacts.length === 0) return '';
-  const raw = request.values('Contact');
-  const first = Array.isArray(raw) ? raw[0] ?? '' : '';
-  return first.replace(/^[^<]*</, '').replace(/>.*$/, '');
+  const first = contacts === '*' ? undefined : contacts[0];
+  return first ? formatUri(first.uri) : '';
 }
 
 const ACCEPTED_BODY_TYPES = new Set(['application/sdp']);

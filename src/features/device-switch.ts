@@ -7,7 +7,7 @@ import type { Call } from '../b2bua/call.js';
 import type { CallRegistry } from '../b2bua/call-registry.js';
 import { Leg, type PartyIdentity } from '../b2bua/leg.js';
 import { identityAddress } from '../b2bua/leg-messages.js';
-import { sourceTarget } from '../b2bua/inbound-invite.js';
+import { firstContactUri, sourceTarget } from '../b2bua/inbound-invite.js';
 import { sendReInvite } from '../b2bua/reinvite.js';
 import type { SdpResult } from '../b2bua/call-media.js';
 
@@ -56,7 +56,7 @@ export class DeviceSwitchFeature {
       return refuse(request, tx, far ? 488 : 480, far ? 'Device switch needs an SDP offer' : 'No active call');
     }
     // The new device takes over the old leg's id, and with it the old leg's media.
-    const fresh = new Leg(old.id, 'inbound', request, sourceTarget(tx.source), user, '', makeTag());
+    const fresh = new Leg(old.id, 'inbound', request, sourceTarget(tx.source), user, firstContactUri(request), makeTag());
     fresh.inviteTx = tx;
     let media = await call.ctx.media.repoint(call.id, old.id, request.body);
     if (!media.ok && media.status === 488) media = await this.reofferFarEnd(call, old, far, request.body);

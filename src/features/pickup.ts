@@ -6,7 +6,7 @@ import type { Call } from '../b2bua/call.js';
 import type { CallRegistry } from '../b2bua/call-registry.js';
 import { Leg, type PartyIdentity } from '../b2bua/leg.js';
 import { identityAddress } from '../b2bua/leg-messages.js';
-import { sourceTarget } from '../b2bua/inbound-invite.js';
+import { firstContactUri, sourceTarget } from '../b2bua/inbound-invite.js';
 import type { Config } from '../config/config-schema.js';
 import type { UserDirectory } from '../directory/user-directory.js';
 import type { Destination } from '../dialplan/dialplan.js';
@@ -60,7 +60,7 @@ export class PickupFeature {
    */
   private async bridgePicker(call: Call, request: SipRequest, tx: ServerTransaction, picker: PartyIdentity): Promise<void> {
     const caller = call.caller;
-    const leg = new Leg(call.nextLegId('p'), 'inbound', request, sourceTarget(tx.source), picker, '', makeTag());
+    const leg = new Leg(call.nextLegId('p'), 'inbound', request, sourceTarget(tx.source), picker, firstContactUri(request), makeTag());
     leg.inviteTx = tx;
     call.addLeg(leg);
     const media = call.ctx.media;
