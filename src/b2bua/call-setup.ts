@@ -37,6 +37,8 @@ export class CallSetup {
   private readonly fromTag = makeTag();
   private ringTimer: TimerHandle | undefined;
   private readonly failures: number[] = [];
+  /** Why a branch failed, where the switch itself decided it (media negotiation). */
+  private readonly reasons = new Map<number, string>();
   /** Set by the first 2xx or pickup; everything after loses. */
   claimed = false;
   /** When the caller's phone started ringing anybody (for "longest ringing" pickup). */
@@ -72,7 +74,11 @@ export class CallSetup {
     call.addLeg(leg);
     if (caller.invite.body.length > 0) {
       const sdp = await call.ctx.media.offer(call.id, caller.id, leg.id, caller.invite.body);
-      if (!sdp.ok) return this.failBranch(leg, sdp.status);
+      if (!sdp.ok) {
+        call.log.warn({ status: sdp.status, reason: sdp.reason }, 'caller SDP refused');
+        this.reasons.set(sdp.status, sdp.reason);
+        return this.failBranch(leg, sdp.status);
+      }
       leg.invite.setBody(sdp.sdp, 'application/sdp');
     }
     if (this.claimed || call.state === 'ended') return this.failBranch(leg, 487);
@@ -216,7 +222,7 @@ export class CallSetup {
 
   private finish(status: number): void {
     this.claimed = true;
-    this.call.rejectInbound(this.call.caller, status);
+    this.call.rejectInbound(this.call.caller, status, this.reasons.get(status));
     this.call.end(`no answer (${status})`);
   }
 

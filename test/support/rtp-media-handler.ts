@@ -30,6 +30,11 @@ export interface RtpMediaOptions {
   readonly codecs?: readonly CodecName[];
   /** Announce and accept RFC 4733 telephone-event (default: true). */
   readonly telephoneEvent?: boolean;
+  /**
+   * Behave like a phone behind NAT: the SDP announces a port nobody listens on (9, discard)
+   * while RTP is sent from, and expected on, the real socket.
+   */
+  readonly behindNat?: boolean;
 }
 
 /**
@@ -43,6 +48,8 @@ export interface RtpSdhOptions extends SessionDescriptionHandlerOptions {
 }
 
 const LOCAL_ADDRESS = '127.0.0.1';
+/** RFC 863 discard: the port a NATed phone's SDP names, where nothing listens. */
+const DISCARD_PORT = 9;
 
 type Signaling = 'stable' | 'have-local-offer' | 'have-remote-offer';
 
@@ -69,10 +76,12 @@ export class RtpMediaHandler implements SessionDescriptionHandler {
   private plan: MediaPlan | undefined;
   private readonly seenEvents = new Set<string>();
   private isClosed = false;
+  private readonly behindNat: boolean;
 
   constructor(options: RtpMediaOptions = {}) {
     this.codecs = (options.codecs ?? ['PCMU']).map((name) => CODECS[name]);
     this.telephoneEvent = options.telephoneEvent ?? true;
+    this.behindNat = options.behindNat ?? false;
     this.socket = createSocket('udp4');
     this.socket.on('message', (data, from) => this.receive(data, from));
     this.socket.on('error', () => undefined); // loopback ICMP noise must not crash a test worker
@@ -241,7 +250,8 @@ export class RtpMediaHandler implements SessionDescriptionHandler {
 
   private describe(media: Pick<Parameters<typeof buildSdp>[0], 'port' | 'codecs' | 'telephoneEventPt' | 'direction'>): string {
     this.sdpVersion += 1;
-    return buildSdp({ ...media, sessionId: this.sessionId, version: this.sdpVersion, address: LOCAL_ADDRESS });
+    const port = this.behindNat && media.port !== 0 ? DISCARD_PORT : media.port;
+    return buildSdp({ ...media, port, sessionId: this.sessionId, version: this.sdpVersion, address: LOCAL_ADDRESS });
   }
 
   private receive(data: Buffer, from: RemoteInfo): void {

@@ -19,8 +19,8 @@ afterEach(async () => {
   await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 5000, what: 'calls to end' });
 });
 
-async function phone(ext: string, password: string): Promise<Phone> {
-  const p = await Phone.create({ user: ext, password, domain: 'pbx.test', server: { host: sw.udp.address, port: sw.udp.port } });
+async function phone(ext: string, password: string, behindNat = false): Promise<Phone> {
+  const p = await Phone.create({ user: ext, password, domain: 'pbx.test', server: { host: sw.udp.address, port: sw.udp.port }, behindNat });
   phones.push(p);
   expect(await p.register()).toBe(200);
   return p;
@@ -79,6 +79,19 @@ describe('media anchored in the relay', () => {
       expect(s.bytes).toBeGreaterThan(s.packets);
       expect(s.latched).toBe(true);
     }
+    await out.hangup();
+  });
+
+  it('a phone behind NAT (RTP from another port than its SDP names) still gets audio: the relay latches', async () => {
+    const alice = await phone('100', 'alice-pw');
+    const bob = await phone('101', 'bob-pw', true);
+    const out = await alice.call('101');
+    const inc = await bob.nextIncoming();
+    expect(inc.inviteRequest?.body).toBeDefined();
+    await inc.answer();
+    await out.waitForState('established');
+    await out.expectAudioFlowing();
+    await inc.expectAudioFlowing();
     await out.hangup();
   });
 

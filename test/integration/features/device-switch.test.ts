@@ -93,6 +93,27 @@ describe('device switch (*5), pull', () => {
     await first.out.hangup();
   });
 
+  it('a call that was picked up can be switched again', async () => {
+    const carol = await phone('102', 'carol-pw');
+    const alice = await phone('100', 'alice-pw');
+    const bobDesk = await phone('101', 'bob-pw');
+    const bobSoft = await phone('101', 'bob-pw');
+    const out = await carol.call('100');
+    const rings = await alice.nextIncoming();
+    await out.waitForState('ringing');
+    const picked = await bobDesk.call('88100');
+    await picked.waitForState('established');
+    await rings.waitForState('terminated');
+    const mark = carol.sipLog.length;
+    const moved = await bobSoft.call('*5');
+    await moved.waitForState('established');
+    await picked.waitForState('terminated');
+    await moved.expectAudioFlowing();
+    await out.expectAudioFlowing();
+    expect(requestsReceivedSince(carol, mark)).toEqual([]);
+    await out.hangup();
+  });
+
   it('a call on hold can be switched', async () => {
     const { soft, out } = await bobOnDesk();
     await out.hold();

@@ -150,6 +150,8 @@ describe('call pickup (88)', () => {
     await waitFor(() => pick.state === 'terminated' || pick.state === 'established', { timeoutMs: 5000, what: 'the pickup to settle' });
     if (pick.state === 'established') await pick.waitForState('terminated');
     await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 5000, what: 'no call left' });
+    await waitFor(() => sw.sw.mediaRelay?.resources().portPairsInUse === 0, { timeoutMs: 5000, what: 'no relay port left' });
+    expect(sw.sw.mediaRelay?.resources()).toMatchObject({ calls: 0, openSockets: 0 });
   });
 
   it('the callee answers at the same moment as a pickup: exactly one connected call', async () => {
