@@ -16,6 +16,23 @@ const CANONICAL = new Map<string, string>([
 // Object.prototype.
 const keyCache = new Map<string, string>();
 
+/** A header name as spelt on the wire, its lookup key and its single-value bit (0 for others). */
+export interface HeaderName {
+  readonly name: string;
+  readonly key: string;
+  readonly bit: number;
+  /** Its slot among the views every message is checked for (VIEW_SLOTS), else 0. */
+  readonly view: number;
+}
+
+/** The headers checkMessage reads of every message: the parser notes where each first stands. */
+export const VIA_SLOT = 1;
+export const FROM_SLOT = 2;
+export const TO_SLOT = 3;
+export const CALL_ID_SLOT = 4;
+export const CSEQ_SLOT = 5;
+const VIEW_SLOTS: Readonly<Record<string, number>> = { via: VIA_SLOT, from: FROM_SLOT, to: TO_SLOT, 'call-id': CALL_ID_SLOT, cseq: CSEQ_SLOT };
+
 /** The lookup key of a header name: lower-cased full form ("v" and "VIA" both give "via"). */
 export function headerKey(name: string): string {
   let key = keyCache.get(name);
@@ -66,4 +83,15 @@ export function isSingleHeader(key: string): boolean {
 /** The bit of a single-value header key, or 0. */
 export function singleHeaderBit(key: string): number {
   return SINGLE_HEADERS.get(key) ?? 0;
+}
+
+/** The HeaderName of any spelling (the parser has constants for the usual ones). */
+export function describeHeaderName(name: string): HeaderName {
+  const key = headerKey(name);
+  return { name, key, bit: singleHeaderBit(key), view: Object.hasOwn(VIEW_SLOTS, key) ? VIEW_SLOTS[key] as number : 0 };
+}
+
+/** Another spelling of a known name. */
+export function respell(name: string, of: HeaderName): HeaderName {
+  return { name, key: of.key, bit: of.bit, view: of.view };
 }

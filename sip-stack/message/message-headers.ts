@@ -1,16 +1,9 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
 import { splitHeaderList } from './header-list.js';
-import { headerKey } from './header-name.js';
+import { headerKey, singleHeaderBit } from './header-name.js';
+import { type Header, type ParsedHead, WireHeader } from './parsed-head.js';
 
-/** One header line as received: the name as spelt on the wire, its lookup key and its value. */
-export interface Header {
-  readonly name: string;
-  readonly key: string;
-  readonly value: string;
-}
-
-/** Splits a parsed message's header lines on demand (see MessageHeaders.headers). */
-export type HeaderReader = () => Header[] | SipParseError;
+export type { Header } from './parsed-head.js';
 
 /**
  * The header lines of a message, in arrival order with raw values, looked up by any spelling of
@@ -19,22 +12,26 @@ export type HeaderReader = () => Header[] | SipParseError;
  */
 export abstract class MessageHeaders {
   private headerList: Header[] | undefined;
-  private headerReader: HeaderReader | undefined;
+  /** A parsed message's lines, until something needs them as Header objects. */
+  private lines: ParsedHead | undefined;
   private headerSyntaxError: SipParseError | undefined;
 
-  protected constructor(headers: Header[] | HeaderReader) {
-    if (typeof headers === 'function') this.headerReader = headers;
-    else this.headerList = headers;
+  protected constructor(headers: Header[] | ParsedHead) {
+    if (Array.isArray(headers)) this.headerList = headers;
+    else if (headers.error !== undefined) {
+      this.headerSyntaxError = headers.error;
+      this.headerList = [];
+    } else this.lines = headers;
   }
 
   /** Called after a change to the header with lookup key `key`, or to any (undefined). */
   protected abstract headersChanged(key: string | undefined): void;
 
   /**
-   * Headers in arrival order. A parsed message splits its header lines on first use, so that a
-   * message that is only framed, matched and dropped (a retransmission) never pays for it.
-   * Read-only: change headers through set/append/prepend/remove or by assigning a new list, so
-   * that the memoised views and the source bytes are dropped.
+   * Headers in arrival order. A parsed message makes its Header objects on first use, so that a
+   * message that is only framed, checked, matched and dropped (a retransmission) never pays for
+   * them. Read-only: change headers through set/append/prepend/remove or by assigning a new
+   * list, so that the memoised views and the source bytes are dropped.
    */
   get headers(): readonly Header[] {
     return this.list();
@@ -42,33 +39,81 @@ export abstract class MessageHeaders {
 
   set headers(list: readonly Header[]) {
     this.headerList = list.slice();
-    this.headerReader = undefined;
+    this.lines = undefined;
     this.headersChanged(undefined);
   }
 
   /**
-   * A malformed header line found when the headers were split, if any; the message then has no
+   * A malformed header line found when the message was parsed, if any; the message then has no
    * header lines (and can be answered 400 only from its source bytes).
    */
   get headerError(): SipParseError | undefined {
-    if (this.headerList === undefined) this.readHeaders();
     return this.headerSyntaxError;
   }
 
-  private list(): Header[] {
-    if (this.headerList === undefined) this.readHeaders();
-    return this.headerList as Header[];
+  /** The name of the second occurrence of a single-value header (RFC 4475 §3.3.8), if any. */
+  duplicateHeader(): string | undefined {
+    if (this.lines !== undefined) return this.lines.duplicate?.name;
+    let seen = 0;
+    for (const h of this.list()) {
+      const bit = h instanceof WireHeader ? h.bit() : singleHeaderBit(h.key);
+      if ((seen & bit) !== 0) return h.name;
+      seen |= bit;
+    }
+    return undefined;
   }
 
-  private readHeaders(): void {
-    const read = this.headerReader ? this.headerReader() : [];
-    this.headerReader = undefined;
-    if (read instanceof SipParseError) {
-      this.headerSyntaxError = read;
-      this.headerList = [];
-    } else {
-      this.headerList = read;
+  private list(): Header[] {
+    if (this.headerList === undefined) {
+      this.headerList = this.lines === undefined ? [] : this.lines.headers();
+      this.lines = undefined;
     }
+    return this.headerList;
+  }
+
+  /** The parser's record of the lines, while they are unmodified and not yet Header objects. */
+  parsedHead(): ParsedHead | undefined {
+    return this.lines;
+  }
+
+  // ---- line access for the typed views: no Header objects or value copies needed -----------
+
+  /** The index of the first line at or after `from` with lookup key `key`, or -1. */
+  findLine(key: string, from = 0): number {
+    if (this.lines !== undefined) return this.lines.find(key, from);
+    const list = this.list();
+    for (let i = from; i < list.length; i++) if ((list[i] as Header).key === key) return i;
+    return -1;
+  }
+
+  /** The string that holds line i's value, from lineStart(i) to lineEnd(i). */
+  lineSource(i: number): string {
+    if (this.lines !== undefined) return this.lines.source(i);
+    const h = this.list()[i] as Header;
+    return h instanceof WireHeader ? h.source() : h.value;
+  }
+
+  lineStart(i: number): number {
+    if (this.lines !== undefined) return this.lines.start(i);
+    const h = this.list()[i] as Header;
+    return h instanceof WireHeader ? h.start() : 0;
+  }
+
+  lineEnd(i: number): number {
+    if (this.lines !== undefined) return this.lines.end(i);
+    const h = this.list()[i] as Header;
+    return h instanceof WireHeader ? h.end() : h.value.length;
+  }
+
+  /** The bytes behind lineSource(i), offset for offset: only for a line of an ASCII head. */
+  lineBytes(i: number): Buffer | undefined {
+    if (this.lines !== undefined) return this.lines.bytes(i);
+    const h = this.list()[i] as Header;
+    return h instanceof WireHeader ? h.bytes() : undefined;
+  }
+
+  lineValue(i: number): string {
+    return this.lines !== undefined ? this.lines.value(i) : (this.list()[i] as Header).value;
   }
 
   /** The first value of a header, by any spelling of its name (compact forms included). */
@@ -78,19 +123,19 @@ export abstract class MessageHeaders {
 
   /** The first value of a header by its lookup key (see headerKey), for hot paths. */
   firstValue(key: string): string | undefined {
-    for (const h of this.list()) if (h.key === key) return h.value;
-    return undefined;
+    const i = this.findLine(key);
+    return i < 0 ? undefined : this.lineValue(i);
   }
 
   has(name: string): boolean {
-    return this.get(name) !== undefined;
+    return this.findLine(headerKey(name)) >= 0;
   }
 
   /** Every line of a header, in order. */
   getAll(name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];
-    for (const h of this.list()) if (h.key === key) out.push(h.value);
+    for (let i = this.findLine(key); i >= 0; i = this.findLine(key, i + 1)) out.push(this.lineValue(i));
     return out;
   }
 
@@ -102,9 +147,8 @@ export abstract class MessageHeaders {
   /** Every element of a list header by its lookup key (see headerKey), for hot paths. */
   listValues(key: string): string[] | SipParseError {
     let out: string[] | undefined;
-    for (const h of this.list()) {
-      if (h.key !== key) continue;
-      const parts = splitHeaderList(h.value);
+    for (let i = this.findLine(key); i >= 0; i = this.findLine(key, i + 1)) {
+      const parts = splitHeaderList(this.lineValue(i));
       if (parts instanceof SipParseError) return parts;
       if (out === undefined) out = parts;
       else for (const p of parts) out.push(p);

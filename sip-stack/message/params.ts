@@ -7,9 +7,13 @@ import { commonParamName } from './param-names.js';
 /**
  * Generic parameters (`;name[=value]`, RFC 3261 §25.1 generic-param). Names are case-insensitive
  * and stored lower-cased; values are kept as sent (quotes and %-escapes included); a parameter
- * without a value maps to null.
+ * without a value maps to null. Read-only: parsed lists without parameters share one empty map
+ * (most URIs and To headers have none), so a changed copy is made with `new Map(params)`.
  */
-export type Params = Map<string, string | null>;
+export type Params = ReadonlyMap<string, string | null>;
+
+/** The shared empty parameter list. */
+export const NO_PARAMS: Params = new Map<string, string | null>();
 
 /** End index of a quoted string that starts at `start` (the opening quote), or -1 if unterminated. */
 export function skipQuoted(s: string, start: number, end = s.length): number {
@@ -23,8 +27,9 @@ export function skipQuoted(s: string, start: number, end = s.length): number {
 
 /** Parses `;a=b;c` in s[start, end), LWS allowed around every separator (§25.1 SEMI, EQUAL). */
 export function parseParams(s: string, start: number, end = s.length): Params | SipParseError {
-  const params: Params = new Map();
   let i = skipLws(s, start, end);
+  if (i >= end) return NO_PARAMS;
+  const params = new Map<string, string | null>();
   while (i < end) {
     if (s.charCodeAt(i) !== SEMI) return new SipParseError('Malformed parameter list');
     const next = readParam(s, i + 1, end, params);
@@ -35,7 +40,7 @@ export function parseParams(s: string, start: number, end = s.length): Params | 
 }
 
 /** Reads one `name[=value]` from `i` into `params`; returns the index after it. */
-function readParam(s: string, i: number, end: number, params: Params): number | SipParseError {
+function readParam(s: string, i: number, end: number, params: Map<string, string | null>): number | SipParseError {
   const nameStart = skipLws(s, i, end);
   let j = nameStart;
   let upper = false;

@@ -2,7 +2,9 @@ import { PERCENT, isHexDigit } from '../parser/char-codes.js';
 
 /** True when every `%` in s[start, end) starts a %HH escape (RFC 3261 §25.1 escaped). */
 export function validEscapes(s: string, start = 0, end = s.length): boolean {
-  for (let i = s.indexOf('%', start); i >= 0 && i < end; i = s.indexOf('%', i + 1)) {
+  // A bounded loop, not indexOf: s may be a whole message, and the part is short.
+  for (let i = start; i < end; i++) {
+    if (s.charCodeAt(i) !== PERCENT) continue;
     if (i + 2 >= end || !isHexDigit(s.charCodeAt(i + 1)) || !isHexDigit(s.charCodeAt(i + 2))) return false;
   }
   return true;

@@ -1,8 +1,10 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
-import { COLON, LBRACKET, QUESTION, RBRACKET, SEMI, isDigit, lowerSlice } from '../parser/char-codes.js';
+import { AT, COLON, LBRACKET, QUESTION, RBRACKET, SEMI, isDigit, lowerSlice } from '../parser/char-codes.js';
 import { type Params, formatParams } from './params.js';
 import { unescapePercent, validEscapes } from './percent-escape.js';
 import { isUriChar, parseUriParams } from './uri-params.js';
+import { asciiBytes } from './fast-params.js';
+import { fastEnd, fastSipUri } from './fast-uri.js';
 
 /** A SIP or SIPS URI (RFC 3261 §19.1). `user` keeps its % escapes; compare with `unescape`. */
 export interface SipUri {
@@ -43,34 +45,49 @@ export function isTelUri(uri: Uri): uri is TelUri {
 
 /** Parses a URI in one pass; whitespace and control characters are errors anywhere in it. */
 export function parseUri(raw: string): Uri | SipParseError {
-  const colon = schemeEnd(raw);
-  if (colon <= 0) return new SipParseError(raw.indexOf(':') > 0 ? 'Malformed URI scheme' : 'Malformed URI');
-  const scheme = schemeName(raw, colon);
-  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(scheme, raw, colon + 1);
-  if (scheme === 'tel') return parseTelUri(raw, colon + 1);
-  if (colon + 1 === raw.length) return new SipParseError('Empty URI');
-  if (!allUriChars(raw, colon + 1, raw.length)) return new SipParseError('Whitespace in URI');
-  return { scheme, opaque: raw.slice(colon + 1) };
+  // The usual sip: URI is read from its bytes (fast-uri.ts), anything else the long way.
+  const bytes = asciiBytes(raw);
+  const fast = bytes === undefined ? undefined : fastSipUri(bytes, raw, 0, raw.length);
+  return fast !== undefined && fastEnd === raw.length ? fast : parseUriAt(raw, 0, raw.length);
+}
+
+/** parseUri of s[start, end), without copying it out first. */
+export function parseUriAt(s: string, start: number, end: number): Uri | SipParseError {
+  const colon = schemeEnd(s, start, end);
+  if (colon <= start) return new SipParseError(hasColon(s, start, end) ? 'Malformed URI scheme' : 'Malformed URI');
+  const scheme = schemeName(s, start, colon);
+  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(scheme, s, colon + 1, end);
+  if (scheme === 'tel') return parseTelUri(s, colon + 1, end);
+  if (colon + 1 === end) return new SipParseError('Empty URI');
+  if (!allUriChars(s, colon + 1, end)) return new SipParseError('Whitespace in URI');
+  return { scheme, opaque: s.slice(colon + 1, end) };
 }
 
 /** The index of the ':' after scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), or -1. */
-function schemeEnd(s: string): number {
-  for (let i = 0; i < s.length; i++) {
+function schemeEnd(s: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     const lower = c | 0x20;
     if (lower >= 97 && lower <= 122) continue;
     if (c === COLON) return i;
-    if (i === 0 || !(isDigit(c) || c === 43 || c === 45 || c === 46)) return -1;
+    if (i === start || !(isDigit(c) || c === 43 || c === 45 || c === 46)) return -1;
   }
   return -1;
 }
 
+/** Whether a ':' follows the first character (the reason a malformed URI gets differs). */
+function hasColon(s: string, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) if (s.charCodeAt(i) === COLON) return true;
+  return false;
+}
+
 /** The lower-cased scheme; the usual ones without allocating. */
-function schemeName(s: string, colon: number): string {
-  if (colon === 3 && (s.charCodeAt(0) | 0x20) === 115 && (s.charCodeAt(1) | 0x20) === 105 && (s.charCodeAt(2) | 0x20) === 112) {
+function schemeName(s: string, start: number, colon: number): string {
+  if (colon - start === 3 && (s.charCodeAt(start) | 0x20) === 115 && (s.charCodeAt(start + 1) | 0x20) === 105
+    && (s.charCodeAt(start + 2) | 0x20) === 112) {
     return 'sip';
   }
-  const name = lowerSlice(s, 0, colon);
+  const name = lowerSlice(s, start, colon);
   return name === 'sips' ? 'sips' : name === 'tel' ? 'tel' : name;
 }
 
@@ -79,35 +96,41 @@ function allUriChars(s: string, start: number, end: number): boolean {
   return true;
 }
 
-function parseSipUri(scheme: 'sip' | 'sips', raw: string, start: number): SipUri | SipParseError {
+/** The first index of char code `c` in s[start, end), or -1 (bounded, unlike indexOf). */
+function indexIn(s: string, c: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) === c) return i;
+  return -1;
+}
+
+function parseSipUri(scheme: 'sip' | 'sips', s: string, start: number, end: number): SipUri | SipParseError {
   // An unescaped '@' cannot occur in params or headers (§25.1), so the first one ends userinfo.
-  const at = raw.indexOf('@', start);
-  if (at < 0) return parseHostAndRest(scheme, raw, start, undefined, undefined);
+  const at = indexIn(s, AT, start, end);
+  if (at < 0) return parseHostAndRest(scheme, s, start, end, undefined, undefined);
   // Neither user nor password may hold an unescaped ':' (§25.1), so the first one splits them.
-  let userEnd = raw.indexOf(':', start);
-  if (userEnd < 0 || userEnd > at) userEnd = at;
+  let userEnd = indexIn(s, COLON, start, at);
+  if (userEnd < 0) userEnd = at;
   if (userEnd === start) return new SipParseError('Empty URI user part');
-  if (!allUriChars(raw, start, at)) return new SipParseError('Invalid character in URI user part');
-  if (!validEscapes(raw, start, at)) return new SipParseError('Invalid escape in URI user part');
-  const user = raw.slice(start, userEnd);
-  const password = userEnd < at ? raw.slice(userEnd + 1, at) : undefined;
-  return parseHostAndRest(scheme, raw, at + 1, user, password);
+  if (!allUriChars(s, start, at)) return new SipParseError('Invalid character in URI user part');
+  if (!validEscapes(s, start, at)) return new SipParseError('Invalid escape in URI user part');
+  const user = s.slice(start, userEnd);
+  const password = userEnd < at ? s.slice(userEnd + 1, at) : undefined;
+  return parseHostAndRest(scheme, s, at + 1, end, user, password);
 }
 
 function parseHostAndRest(
-  scheme: 'sip' | 'sips', raw: string, start: number, user: string | undefined, password: string | undefined,
+  scheme: 'sip' | 'sips', s: string, start: number, end: number, user: string | undefined, password: string | undefined,
 ): SipUri | SipParseError {
-  const hostPort = parseHostPortAt(raw, start, raw.length, true);
+  const hostPort = parseHostPortAt(s, start, end, true);
   if (hostPort instanceof SipParseError) return hostPort;
-  const params = parseUriParams(raw, hostPort.end, raw.length);
+  const params = parseUriParams(s, hostPort.end, end);
   if (params instanceof SipParseError) return params;
-  const q = raw.indexOf('?', hostPort.end);
+  const q = indexIn(s, QUESTION, hostPort.end, end);
   let headers: string | undefined;
   if (q >= 0) {
-    if (q + 1 === raw.length || !allUriChars(raw, q + 1, raw.length) || !validEscapes(raw, q + 1)) {
+    if (q + 1 === end || !allUriChars(s, q + 1, end) || !validEscapes(s, q + 1, end)) {
       return new SipParseError('Malformed URI headers');
     }
-    headers = raw.slice(q + 1);
+    headers = s.slice(q + 1, end);
   }
   return { scheme, user, password, host: hostPort.host, port: hostPort.port, params, headers };
 }
@@ -198,14 +221,14 @@ function portValue(s: string, start: number, end: number): number | undefined {
   return n <= 65535 ? n : undefined;
 }
 
-function parseTelUri(raw: string, start: number): TelUri | SipParseError {
-  let semi = raw.indexOf(';', start);
-  if (semi < 0) semi = raw.length;
+function parseTelUri(s: string, start: number, end: number): TelUri | SipParseError {
+  let semi = indexIn(s, SEMI, start, end);
+  if (semi < 0) semi = end;
   // A tel URI has no headers part (RFC 3966 §3).
-  if (semi === start || !allUriChars(raw, start, semi) || raw.indexOf('?', start) >= 0) return new SipParseError('Malformed tel URI');
-  const params = parseUriParams(raw, semi, raw.length);
+  if (semi === start || !allUriChars(s, start, semi) || indexIn(s, QUESTION, start, end) >= 0) return new SipParseError('Malformed tel URI');
+  const params = parseUriParams(s, semi, end);
   if (params instanceof SipParseError) return params;
-  return { scheme: 'tel', number: raw.slice(start, semi), params };
+  return { scheme: 'tel', number: s.slice(start, semi), params };
 }
 
 /** Decodes %HH escapes once (RFC 3261 §19.1.4: escaped and unescaped forms are equal). */

@@ -1,7 +1,7 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
 import { DQUOTE, EQUALS, GT, LT, QUESTION, SEMI, lowerSlice } from '../parser/char-codes.js';
 import { commonParamName } from './param-names.js';
-import type { Params } from './params.js';
+import { NO_PARAMS, type Params } from './params.js';
 import { unescapePercent, validEscapes } from './percent-escape.js';
 
 /**
@@ -10,7 +10,10 @@ import { unescapePercent, validEscapes } from './percent-escape.js';
  * `%6C%72` is lr); values are kept as sent, escapes included.
  */
 export function parseUriParams(s: string, start: number, end: number): Params | SipParseError {
-  const params: Params = new Map();
+  if (start >= end || s.charCodeAt(start) !== SEMI) {
+    return start < end && s.charCodeAt(start) !== QUESTION ? new SipParseError('Malformed URI parameter') : NO_PARAMS;
+  }
+  const params = new Map<string, string | null>();
   let i = start;
   while (i < end && s.charCodeAt(i) === SEMI) {
     const nameStart = i + 1;

@@ -1,6 +1,8 @@
 import { SipParseError } from '../parser/sip-parse-error.js';
-import { LBRACKET, SLASH, isTokenChar, isWhitespace, skipLws, trimEnd } from '../parser/char-codes.js';
-import { type Params, formatParams, parseParams } from './params.js';
+import { COLON, LBRACKET, RBRACKET, SEMI, SLASH, isTokenChar, isWhitespace, skipLws, trimEnd } from '../parser/char-codes.js';
+import { NO_PARAMS, type Params, formatParams, parseParams } from './params.js';
+import { asciiBytes } from './fast-params.js';
+import { fastVia } from './fast-views.js';
 import { type HostPort, parseHostPort, parseHostPortAt, parsePort } from './sip-uri.js';
 
 /** RFC 3261 §8.1.1.7: branches of RFC 3261 elements start with this cookie. */
@@ -21,55 +23,65 @@ export interface Via {
   readonly rport: number | null | undefined;
 }
 
-/** sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS. */
-interface Protocol {
-  name: string;
-  version: string;
-  transport: string;
-  end: number;
-}
-
 export function parseVia(value: string): Via | SipParseError {
-  const protocol = parseProtocol(value);
-  if (protocol === undefined) return new SipParseError('Malformed Via protocol');
-  let semi = value.indexOf(';', protocol.end);
-  if (semi < 0) semi = value.length;
-  const hostPort = parseSentBy(value, protocol.end, semi);
+  // The usual shape is read from the value's bytes (fast-views.ts), anything else the long way.
+  const bytes = asciiBytes(value);
+  return (bytes === undefined ? undefined : fastVia(bytes, value, 0, value.length, true)) ?? parseViaAt(value, 0, value.length);
+}
+
+/** parseVia of one via-parm in s[start, end), without copying it out first. */
+export function parseViaAt(s: string, start: number, end: number): Via | SipParseError {
+  const protocolEnd = parseProtocol(s, start, end);
+  if (protocolEnd < 0) return new SipParseError('Malformed Via protocol');
+  let semi = protocolEnd;
+  while (semi < end && s.charCodeAt(semi) !== SEMI) semi++;
+  const hostPort = parseSentBy(s, protocolEnd, semi);
   if (hostPort instanceof SipParseError) return new SipParseError('Malformed Via sent-by');
-  const params = parseParams(value, semi);
+  const params = parseParams(s, semi, end);
   if (params instanceof SipParseError) return new SipParseError(`Malformed Via: ${params.reason}`);
-  return buildVia(protocol, hostPort, params);
+  return buildVia(protocolName, protocolVersion, protocolTransport, hostPort.host, hostPort.port, params);
 }
 
-function parseProtocol(s: string): Protocol | undefined {
-  const nameEnd = tokenEnd(s, skipLws(s, 0));
-  const versionStart = afterSlash(s, nameEnd);
-  const versionEnd = tokenEnd(s, versionStart);
-  const transportStart = afterSlash(s, versionEnd);
-  const transportEnd = tokenEnd(s, transportStart);
-  if (versionStart < 0 || transportStart < 0 || transportEnd === transportStart) return undefined;
+/**
+ * The sent-protocol parseProtocol just read: side results rather than a returned object, since
+ * this runs for every Via of every message.
+ */
+let protocolName = 'SIP';
+let protocolVersion = '2.0';
+let protocolTransport = 'UDP';
+
+/**
+ * sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS;
+ * returns where it ends, or -1.
+ */
+function parseProtocol(s: string, start: number, end: number): number {
+  const nameStart = skipLws(s, start, end);
+  const nameEnd = tokenEnd(s, nameStart, end);
+  const versionStart = afterSlash(s, nameEnd, end);
+  const versionEnd = tokenEnd(s, versionStart, end);
+  const transportStart = afterSlash(s, versionEnd, end);
+  const transportEnd = tokenEnd(s, transportStart, end);
+  if (versionStart < 0 || transportStart < 0 || transportEnd === transportStart) return -1;
   // The sent-by is separated from the transport by LWS.
-  if (!isWhitespace(s.charCodeAt(transportEnd))) return undefined;
-  return {
-    name: intern(s, skipLws(s, 0), nameEnd, 'SIP'),
-    version: intern(s, versionStart, versionEnd, '2.0'),
-    transport: transportName(s, transportStart, transportEnd),
-    end: transportEnd,
-  };
+  if (transportEnd >= end || !isWhitespace(s.charCodeAt(transportEnd))) return -1;
+  protocolName = intern(s, nameStart, nameEnd, 'SIP');
+  protocolVersion = intern(s, versionStart, versionEnd, '2.0');
+  protocolTransport = transportName(s, transportStart, transportEnd);
+  return transportEnd;
 }
 
-function tokenEnd(s: string, i: number): number {
+function tokenEnd(s: string, i: number, end: number): number {
   if (i < 0) return i;
-  while (i < s.length && isTokenChar(s.charCodeAt(i))) i++;
+  while (i < end && isTokenChar(s.charCodeAt(i))) i++;
   return i;
 }
 
 /** Index after `SWS "/" SWS` at `i`, or -1; the token before it must not be empty. */
-function afterSlash(s: string, i: number): number {
+function afterSlash(s: string, i: number, end: number): number {
   if (i <= 0 || !isTokenChar(s.charCodeAt(i - 1))) return -1;
-  i = skipLws(s, i);
-  if (s.charCodeAt(i) !== SLASH) return -1;
-  return skipLws(s, i + 1);
+  i = skipLws(s, i, end);
+  if (i >= end || s.charCodeAt(i) !== SLASH) return -1;
+  return skipLws(s, i + 1, end);
 }
 
 /** s[start, end) as a string, reusing `common` when equal (no allocation for SIP and 2.0). */
@@ -88,9 +100,11 @@ function transportName(s: string, start: number, end: number): string {
 function parseSentBy(s: string, start: number, end: number): HostPort | SipParseError {
   start = skipLws(s, start, end);
   end = trimEnd(s, start, end);
-  const close = s.charCodeAt(start) === LBRACKET ? s.indexOf(']', start) : -1;
-  const colon = s.indexOf(':', close < 0 ? start : close);
-  if (colon < 0 || colon >= end || !hasLwsAround(s, colon)) return parseHostPortAt(s, start, end, false);
+  // The port's colon: after the `]` of an IPv6 reference, if there is one.
+  let colon = start;
+  if (s.charCodeAt(start) === LBRACKET) while (colon < end && s.charCodeAt(colon) !== RBRACKET) colon++;
+  while (colon < end && s.charCodeAt(colon) !== COLON) colon++;
+  if (colon >= end || !hasLwsAround(s, colon)) return parseHostPortAt(s, start, end, false);
   return parseHostPort(s.slice(start, trimEnd(s, start, colon)) + ':' + s.slice(skipLws(s, colon + 1, end), end));
 }
 
@@ -98,20 +112,24 @@ function hasLwsAround(s: string, colon: number): boolean {
   return isWhitespace(s.charCodeAt(colon - 1)) || isWhitespace(s.charCodeAt(colon + 1));
 }
 
-function buildVia(protocol: Protocol, hostPort: HostPort, params: Params): Via | SipParseError {
-  const rportRaw = params.get('rport');
-  let rport: number | null | undefined = rportRaw === null ? null : undefined;
-  if (typeof rportRaw === 'string') {
-    rport = parsePort(rportRaw);
-    if (rport === undefined) return new SipParseError('Malformed Via rport');
+/** The Via of a parsed sent-protocol, sent-by and params (RFC 3581 rport checked here). */
+export function buildVia(
+  name: string, version: string, transport: string, host: string, port: number | undefined, params: Params,
+): Via | SipParseError {
+  let rport: number | null | undefined;
+  let branch: string | undefined;
+  let received: string | undefined;
+  if (params !== NO_PARAMS) {
+    const rportRaw = params.get('rport');
+    if (rportRaw === null) rport = null;
+    else if (rportRaw !== undefined) {
+      rport = parsePort(rportRaw);
+      if (rport === undefined) return new SipParseError('Malformed Via rport');
+    }
+    branch = params.get('branch') ?? undefined;
+    received = params.get('received') ?? undefined;
   }
-  return {
-    protocolName: protocol.name, protocolVersion: protocol.version, transport: protocol.transport,
-    host: hostPort.host, port: hostPort.port, params,
-    branch: params.get('branch') ?? undefined,
-    received: params.get('received') ?? undefined,
-    rport,
-  };
+  return { protocolName: name, protocolVersion: version, transport, host, port, params, branch, received, rport };
 }
 
 export function formatVia(via: Via): string {

@@ -1,5 +1,4 @@
-import { type Header, type SipMessage, SipRequest } from '../message/sip-message.js';
-import { singleHeaderBit } from '../message/header-name.js';
+import { type SipMessage, SipRequest } from '../message/sip-message.js';
 import { SipParseError } from './sip-parse-error.js';
 
 /**
@@ -14,24 +13,13 @@ export function checkMessage(m: SipMessage): SipParseError | undefined {
     const uri = m.requestUri;
     if (uri instanceof SipParseError) return new SipParseError(`Malformed Request-URI: ${uri.reason}`);
   }
-  const duplicate = findDuplicate(m.headers);
-  if (duplicate !== undefined) return new SipParseError(`Duplicate ${duplicate.name} header`);
-  if (m.firstValue('via') === undefined) return new SipParseError('Missing Via header');
-  const error = m.check('via') ?? m.check('from') ?? m.check('to') ?? m.check('call-id') ?? m.check('cseq');
+  const duplicate = m.duplicateHeader();
+  if (duplicate !== undefined) return new SipParseError(`Duplicate ${duplicate} header`);
+  if (m.findLine('via') < 0) return new SipParseError('Missing Via header');
+  const error = m.checkEssentials();
   if (error) return error;
   if (m instanceof SipRequest && m.cseq.method !== m.method) {
     return checkCSeqMethod(m);
-  }
-  return undefined;
-}
-
-/** The second occurrence of a single-value header (RFC 4475 §3.3.8), if any. */
-function findDuplicate(headers: readonly Header[]): Header | undefined {
-  let seen = 0;
-  for (const h of headers) {
-    const bit = singleHeaderBit(h.key);
-    if ((seen & bit) !== 0) return h;
-    seen |= bit;
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
-import { type Header, type HeaderReader, type SipMessage, SipRequest, SipResponse, EMPTY } from '../message/sip-message.js';
-import { headerKey } from '../message/header-name.js';
+import { EMPTY, ParsedHead, type SipMessage, SipRequest, SipResponse } from '../message/sip-message.js';
+import { methodAt } from '../message/cseq.js';
 import { SipParseError } from './sip-parse-error.js';
-import { matchKnownName } from './known-header-names.js';
-import { CR, HTAB, LF, SLASH, SP, isDigit, isToken, trimLws } from './char-codes.js';
+import { found, scanHeaders } from './header-scan.js';
+import { CR, HTAB, LF, SLASH, SP, isDigit, isTokenChar } from './char-codes.js';
 
 // checkMessage lives in its own file; it is exported here too, next to parseMessage.
 export { KNOWN_METHODS, checkMessage } from './check-message.js';
@@ -19,36 +19,80 @@ const SIP_VERSION = 'SIP/2.0';
 const DATAGRAM: ParseOptions = {};
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
+/**
+ * Messages up to this size are decoded whole in one call, body included, so that the header
+ * scan finds the end of the head itself; larger ones (TCP) have their head found in the bytes
+ * first, so that a big body is never decoded for nothing.
+ */
+const DECODE_WHOLE = 4096;
 
 /**
  * Parses one SIP message from a buffer. Never throws: malformed input gives a SipParseError
- * whose reason becomes the 400 reason phrase. Only the headers every transaction needs (Via,
- * From, To, Call-ID, CSeq) are parsed here; the rest stay raw until asked for.
+ * whose reason becomes the 400 reason phrase. The head is read in one scan that records where
+ * each header line lies; values are copied out and parsed only when something reads them.
  */
 export function parseMessage(buf: Buffer, options: ParseOptions = DATAGRAM): SipMessage | SipParseError {
   try {
-    return parseUnsafe(buf, options);
+    const start = skipLeadingLineEnds(buf);
+    return (buf.length <= DECODE_WHOLE ? parseWhole(buf, start, options) : undefined) ?? parseHead(buf, start, options);
   } catch {
     // Defence in depth: a parser bug on hostile bytes must cost a 400, never the process.
     return new SipParseError('Unparseable message');
   }
 }
 
-function parseUnsafe(buf: Buffer, options: ParseOptions): SipMessage | SipParseError {
-  const start = skipLeadingLineEnds(buf);
+/**
+ * The common case: decode the whole message at once (from offset 0: leading line ends are
+ * ASCII) and let the scan stop at the empty line. When each char came from one byte (the text
+ * is as long as the bytes: no multi-byte UTF-8), text offsets are byte offsets. Undefined sends
+ * anything else (multi-byte text, bare-LF heads, no empty line) to parseHead.
+ */
+function parseWhole(buf: Buffer, start: number, options: ParseOptions): SipMessage | SipParseError | undefined {
+  const text = buf.toString('utf8');
+  if (text.length !== buf.length) return undefined;
+  const head = new ParsedHead(buf, text, true);
+  const firstEnd = text.indexOf('\n', start);
+  if (firstEnd < 0) return undefined;
+  const empty = scanHeaders(head, firstEnd + 1, true);
+  if (empty < 0) return undefined;
+  return finish(head, start, firstEnd, empty + 2, options);
+}
+
+/** The general case: find the end of the head in the bytes, then decode and scan the head alone. */
+function parseHead(buf: Buffer, start: number, options: ParseOptions): SipMessage | SipParseError {
   const headEnd = headBoundary(buf, start, options);
   if (headEnd < 0) return new SipParseError('Missing end of headers');
   const bodyStart = headEnd === buf.length ? headEnd : headEnd + (buf[headEnd] === CR ? 4 : 2);
-  const head = buf.toString('utf8', start, headEnd);
-  const firstEnd = lineEnd(head, 0);
-  if (isFoldStart(head, firstEnd + 1)) return new SipParseError('Continuation of the start line');
-  const body = extractBody(buf, bodyStart, findContentLength(head, firstEnd + 1), options);
-  if (body instanceof SipParseError) return body;
-  // The framed message only: leading line ends and octets after the body are not part of it.
-  const end = bodyStart + body.length;
-  const source = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-  const reader = (): Header[] | SipParseError => parseHeaderLines(head, firstEnd + 1);
-  return buildMessage(head.slice(0, trimCr(head, 0, firstEnd)), reader, body, source);
+  const head = newHead(buf, headEnd);
+  const nl = head.text.indexOf('\n', start);
+  const firstEnd = nl < 0 ? headEnd : nl;
+  scanHeaders(head, firstEnd + 1, false);
+  return finish(head, start, firstEnd, bodyStart, options);
+}
+
+/**
+ * Decodes bytes [0, end). When each char came from one byte, values are cut from the text;
+ * otherwise the scan runs on a Latin-1 reading (char for byte) and values are decoded one by one.
+ */
+function newHead(buf: Buffer, end: number): ParsedHead {
+  const text = buf.toString('utf8', 0, end);
+  const ascii = text.length === end;
+  return new ParsedHead(buf, ascii ? text : buf.toString('latin1', 0, end), ascii);
+}
+
+/** Frames the body, reads the start line and builds the message, once the head is scanned. */
+function finish(head: ParsedHead, start: number, firstEnd: number, bodyStart: number, options: ParseOptions): SipMessage | SipParseError {
+  const text = head.text;
+  const next = text.charCodeAt(firstEnd + 1);
+  if (next === SP || next === HTAB) return new SipParseError('Continuation of the start line');
+  const frameEnd = bodyEnd(head.wire, bodyStart, options);
+  if (frameEnd instanceof SipParseError) return frameEnd;
+  head.frameStart = start;
+  head.bodyStart = bodyStart;
+  head.frameEnd = frameEnd;
+  const lineEnd = firstEnd > start && text.charCodeAt(firstEnd - 1) === CR ? firstEnd - 1 : firstEnd;
+  // §7.1: the version is case-insensitive; a method cannot hold '/', so "sip/" starts a response.
+  return hasSipPrefix(text, start) ? buildResponse(head, start, lineEnd) : buildRequest(head, start, lineEnd);
 }
 
 /** §7.5: CRLFs before the start line are ignored. */
@@ -76,161 +120,80 @@ export function findHeaderEnd(buf: Buffer, from: number): number {
   return buf.indexOf(LFLF, from);
 }
 
-/** Splits header lines from `pos`, unfolding continuation lines (§7.3.1: equal to one SP). */
-function parseHeaderLines(head: string, pos: number): Header[] | SipParseError {
-  const headers: Header[] = [];
-  while (pos < head.length) {
-    const end = lineEnd(head, pos);
-    let next = end + 1;
-    while (isFoldStart(head, next)) next = lineEnd(head, next) + 1;
-    if (trimCr(head, pos, end) > pos) {
-      const header = parseHeaderLine(head, pos, end, next);
-      if (header instanceof SipParseError) return header;
-      headers.push(header);
-    }
-    pos = next;
-  }
-  return headers;
-}
-
-/**
- * Content-Length is needed to frame the body before the headers are split, so it is found by a
- * scan that only looks at lines that can start with its name or its compact form "l".
- */
-function findContentLength(head: string, pos: number): number | undefined | SipParseError {
-  let length: number | undefined;
-  while (pos < head.length) {
-    const end = lineEnd(head, pos);
-    const c = head.charCodeAt(pos) | 0x20;
-    if (c === 0x63 || c === 0x6c) {
-      const value = contentLengthValue(head, pos, end);
-      if (value instanceof SipParseError) return value;
-      if (value !== undefined) {
-        if (length !== undefined && length !== value) return new SipParseError('Conflicting Content-Length values');
-        length = value;
-      }
-    }
-    pos = end + 1;
-  }
-  return length;
-}
-
-/** The value if the line at `pos` is a Content-Length header, else undefined. */
-function contentLengthValue(head: string, pos: number, end: number): number | undefined | SipParseError {
-  const colon = head.indexOf(':', pos);
-  if (colon < 0 || colon >= end) return undefined;
-  let nameEnd = colon;
-  while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === SP || head.charCodeAt(nameEnd - 1) === HTAB)) nameEnd--;
-  const len = nameEnd - pos;
-  if (len !== 1 && len !== 14) return undefined;
-  const key = matchKnownName(head, pos, nameEnd)?.key ?? headerKey(head.slice(pos, nameEnd));
-  if (key !== 'content-length') return undefined;
-  let valueEnd = trimCr(head, colon + 1, end);
-  // A folded Content-Length value is legal but exotic; read the continuation lines too.
-  let value = trimLws(head, colon + 1, valueEnd);
-  for (let next = end + 1; isFoldStart(head, next); next = valueEnd + 1) {
-    valueEnd = lineEnd(head, next);
-    value += trimLws(head, next, trimCr(head, next, valueEnd));
-  }
-  const n = parseDecimal(value);
-  return n === undefined ? new SipParseError('Malformed Content-Length') : n;
-}
-
-function lineEnd(text: string, from: number): number {
-  const nl = text.indexOf('\n', from);
-  return nl < 0 ? text.length : nl;
-}
-
-function trimCr(text: string, start: number, end: number): number {
-  return end > start && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-}
-
-function isFoldStart(text: string, pos: number): boolean {
-  const c = text.charCodeAt(pos);
-  return c === SP || c === HTAB;
-}
-
-/** The header line at [pos, end), its continuation lines running to `next`. */
-function parseHeaderLine(head: string, pos: number, end: number, next: number): Header | SipParseError {
-  const colon = head.indexOf(':', pos);
-  if (colon <= pos || colon >= end) return new SipParseError('Malformed header line');
-  let nameEnd = colon;
-  while (nameEnd > pos && (head.charCodeAt(nameEnd - 1) === SP || head.charCodeAt(nameEnd - 1) === HTAB)) nameEnd--;
-  const known = matchKnownName(head, pos, nameEnd);
-  const value = trimLws(head, colon + 1, trimCr(head, colon + 1, end));
-  const unfolded = next > end + 1 ? unfold(head, value, end + 1, next) : value;
-  if (known !== undefined) return { name: known.name, key: known.key, value: unfolded };
-  const name = head.slice(pos, nameEnd);
-  if (!isToken(name)) return new SipParseError('Malformed header name');
-  return { name, key: headerKey(name), value: unfolded };
-}
-
-/** `value` with the continuation lines in [pos, next) appended, each joined by one SP. */
-function unfold(head: string, value: string, pos: number, next: number): string {
-  while (pos < next) {
-    const foldEnd = lineEnd(head, pos);
-    const piece = trimLws(head, pos, trimCr(head, pos, foldEnd));
-    if (piece.length > 0) value = value.length > 0 ? `${value} ${piece}` : piece;
-    pos = foldEnd + 1;
-  }
-  return value;
-}
-
-function extractBody(
-  buf: Buffer, bodyStart: number, length: number | undefined | SipParseError, options: ParseOptions,
-): Buffer | SipParseError {
-  if (length instanceof SipParseError) return length;
-  const available = Math.max(0, buf.length - bodyStart);
-  if (length === undefined) {
-    if (options.stream) return new SipParseError('Missing Content-Length');
-    return available === 0 ? EMPTY : buf.subarray(bodyStart);
-  }
+/** Where the body ends, by the Content-Length the scan found (§18.3), or why it cannot. */
+function bodyEnd(buf: Buffer, bodyStart: number, options: ParseOptions): number | SipParseError {
+  if (found.lengthError !== undefined) return found.lengthError;
+  const length = found.contentLength;
+  if (length < 0) return options.stream ? new SipParseError('Missing Content-Length') : Math.max(buf.length, bodyStart);
   // §18.3: a datagram shorter than Content-Length is malformed; extra octets are discarded.
-  if (length > available) return new SipParseError('Content-Length exceeds message');
-  return length === 0 ? EMPTY : buf.subarray(bodyStart, bodyStart + length);
-}
-
-function parseDecimal(s: string): number | undefined {
-  if (s.length === 0 || s.length > 9) return undefined;
-  for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return undefined;
-  return Number(s);
-}
-
-function buildMessage(startLine: string, headers: HeaderReader, body: Buffer, source: Buffer | undefined): SipMessage | SipParseError {
-  // §7.1: the version is case-insensitive; a method cannot hold '/', so "sip/" starts a response.
-  if (hasSipPrefix(startLine)) return buildResponse(startLine, headers, body, source);
-  return buildRequest(startLine, headers, body, source);
+  if (length > Math.max(0, buf.length - bodyStart)) return new SipParseError('Content-Length exceeds message');
+  return bodyStart + length;
 }
 
 /** Request-Line = Method SP Request-URI SP SIP-Version (§25.1): exactly one SP between each. */
-function buildRequest(line: string, headers: HeaderReader, body: Buffer, source: Buffer | undefined): SipRequest | SipParseError {
-  const sp1 = line.indexOf(' ');
-  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) return new SipParseError('Malformed Request-Line');
-  const method = line.slice(0, sp1);
-  const uri = line.slice(sp1 + 1, sp2);
-  const version = line.slice(sp2 + 1);
-  if (!isToken(method)) return new SipParseError('Malformed method');
-  if (!isSipVersion(version)) return new SipParseError('Malformed SIP version');
-  if (uri.length === 0) return new SipParseError('Malformed Request-URI');
-  return new SipRequest(method, uri, headers, body, normalVersion(version), source);
+function buildRequest(head: ParsedHead, start: number, end: number): SipRequest | SipParseError {
+  // The usual line, read from the bytes: a token, one SP, a URI, one SP, "SIP/2.0".
+  const b = head.wire;
+  let sp1 = start;
+  while (sp1 < end && isTokenChar(b[sp1] as number)) sp1++;
+  let sp2 = sp1 + 1;
+  while (sp2 < end && b[sp2] !== SP) sp2++;
+  if (sp1 > start && b[sp1] === SP && sp2 > sp1 + 1 && sp2 < end && isSipVersion20(b, sp2 + 1, end)) {
+    return request(head, start, sp1, sp2, SIP_VERSION);
+  }
+  // Anything else is judged the long way, for the same reason phrase whatever the defect.
+  const line = head.text;
+  sp1 = indexIn(line, SP, start, end);
+  sp2 = sp1 < 0 ? -1 : indexIn(line, SP, sp1 + 1, end);
+  if (sp1 <= start || sp2 < 0 || indexIn(line, SP, sp2 + 1, end) >= 0) return new SipParseError('Malformed Request-Line');
+  for (let i = start; i < sp1; i++) if (!isTokenChar(line.charCodeAt(i))) return new SipParseError('Malformed method');
+  const version = versionAt(line, sp2 + 1, end);
+  if (version === undefined) return new SipParseError('Malformed SIP version');
+  if (sp2 === sp1 + 1) return new SipParseError('Malformed Request-URI');
+  return request(head, start, sp1, sp2, version);
+}
+
+function request(head: ParsedHead, start: number, sp1: number, sp2: number, version: string): SipRequest {
+  head.uriStart = sp1 + 1;
+  head.uriEnd = sp2;
+  return new SipRequest(methodAt(head.wire, head.text, start, sp1), head.slice(sp1 + 1, sp2), head, EMPTY, version);
+}
+
+/** Whether bytes [start, end) are "SIP/2.0". */
+function isSipVersion20(b: Buffer, start: number, end: number): boolean {
+  return end - start === 7 && b[start] === 0x53 && b[start + 1] === 0x49 && b[start + 2] === 0x50 && b[start + 3] === SLASH
+    && b[start + 4] === 0x32 && b[start + 5] === 0x2e && b[start + 6] === 0x30;
 }
 
 /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§25.1). */
-function buildResponse(line: string, headers: HeaderReader, body: Buffer, source: Buffer | undefined): SipResponse | SipParseError {
-  const sp1 = line.indexOf(' ');
+function buildResponse(head: ParsedHead, start: number, end: number): SipResponse | SipParseError {
+  const b = head.wire;
+  const sp1 = isSipVersion20(b, start, Math.min(start + 7, end)) && b[start + 7] === SP ? start + 7 : indexIn(head.text, SP, start, end);
   if (sp1 < 0) return new SipParseError('Malformed Status-Line');
-  const version = line.slice(0, sp1);
-  if (!isSipVersion(version)) return new SipParseError('Malformed SIP version');
-  const code = line.slice(sp1 + 1, sp1 + 4);
-  const after = line.charCodeAt(sp1 + 4);
-  if (code.length !== 3 || !isDigit(code.charCodeAt(0)) || !isDigit(code.charCodeAt(1)) || !isDigit(code.charCodeAt(2))) {
-    return new SipParseError('Malformed status code');
-  }
-  if (!Number.isNaN(after) && after !== SP) return new SipParseError('Malformed status code');
-  const status = Number(code);
+  const version = sp1 === start + 7 && isSipVersion20(b, start, sp1) ? SIP_VERSION : versionAt(head.text, start, sp1);
+  if (version === undefined) return new SipParseError('Malformed SIP version');
+  const c0 = b[sp1 + 1] as number;
+  const c1 = b[sp1 + 2] as number;
+  const c2 = b[sp1 + 3] as number;
+  if (sp1 + 4 > end || !isDigit(c0) || !isDigit(c1) || !isDigit(c2)) return new SipParseError('Malformed status code');
+  if (sp1 + 4 < end && b[sp1 + 4] !== SP) return new SipParseError('Malformed status code');
+  const status = (c0 - 48) * 100 + (c1 - 48) * 10 + (c2 - 48);
   if (status < 100 || status > 699) return new SipParseError('Status code out of range');
-  return new SipResponse(status, line.slice(sp1 + 5), headers, body, normalVersion(version), source);
+  const reason = sp1 + 5 <= end ? head.slice(sp1 + 5, end) : '';
+  return new SipResponse(status, reason, head, EMPTY, version);
+}
+
+/** The first index of char code `c` in s[start, end), or -1 (bounded: s runs past the line). */
+function indexIn(s: string, c: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) === c) return i;
+  return -1;
+}
+
+/** The normalised SIP-Version at s[start, end), or undefined; SIP/2.0 without allocating. */
+function versionAt(s: string, start: number, end: number): string | undefined {
+  if (end - start === SIP_VERSION.length && s.startsWith(SIP_VERSION, start)) return SIP_VERSION;
+  const v = s.slice(start, end);
+  return isSipVersion(v) ? normalVersion(v) : undefined;
 }
 
 /** "SIP/" 1*DIGIT "." 1*DIGIT; versions other than 2.0 parse, and are answered 505 above us. */
@@ -244,11 +207,11 @@ function isSipVersion(v: string): boolean {
 }
 
 /** Starts with "SIP/" in any case. */
-function hasSipPrefix(s: string): boolean {
-  const c0 = s.charCodeAt(0) | 0x20;
-  const c1 = s.charCodeAt(1) | 0x20;
-  const c2 = s.charCodeAt(2) | 0x20;
-  return c0 === 0x73 && c1 === 0x69 && c2 === 0x70 && s.charCodeAt(3) === SLASH;
+function hasSipPrefix(s: string, at = 0): boolean {
+  const c0 = s.charCodeAt(at) | 0x20;
+  const c1 = s.charCodeAt(at + 1) | 0x20;
+  const c2 = s.charCodeAt(at + 2) | 0x20;
+  return c0 === 0x73 && c1 === 0x69 && c2 === 0x70 && s.charCodeAt(at + 3) === SLASH;
 }
 
 /** The version with "SIP" upper-cased (§7.1: case-insensitive), without allocating for SIP/2.0. */
