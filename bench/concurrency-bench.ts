@@ -51,6 +51,9 @@ export interface ConcurrencyStep {
   readonly plateau: Snapshot;
   readonly after: Snapshot;
   readonly perCallKb: number;
+  /** Live JS heap at the plateau (snapshot, after a full GC) and per call over the idle heap. */
+  readonly heapPlateau?: HeapSummary | { error: string };
+  readonly heapPerCallKb?: number;
   readonly heapAfter?: HeapSummary | { error: string };
   readonly heapGrowth?: Array<{ name: string; count: number; bytes: number }>;
 }
@@ -102,13 +105,15 @@ export async function runConcurrency(options: ConcurrencyOptions, stage: Stage):
         const growth = heapBaseline && heapAfter && 'totalBytes' in heapBaseline && 'totalBytes' in heapAfter
           ? heapGrowth(heapBaseline, heapAfter) : undefined;
         const perCallKb = (step.plateau.rssKb - baseline.rssKb) / Math.max(1, step.peakCalls);
+        const heapPerCallKb = step.heapPlateau && 'totalBytes' in step.heapPlateau && heapBaseline && 'totalBytes' in heapBaseline
+          ? (step.heapPlateau.totalBytes - heapBaseline.totalBytes) / 1024 / Math.max(1, step.peakCalls) : undefined;
         const done: ConcurrencyStep = {
-          requested, calls, ...(capNote ? { capNote } : {}), ...step, perCallKb,
+          requested, calls, ...(capNote ? { capNote } : {}), ...step, perCallKb, ...(heapPerCallKb !== undefined ? { heapPerCallKb } : {}),
           ...(heapAfter ? { heapAfter } : {}), ...(growth ? { heapGrowth: growth } : {}),
         };
         steps.push(done);
         stage.say(`  ${calls} calls: ok=${step.ok} failed=${step.failed} peak=${step.peakCalls} plateau rss=${mb(step.plateau.rssKb)} ` +
-          `(${perCallKb.toFixed(1)} kB/call) fds=${step.plateau.fds}; after teardown: calls=${step.after.calls} listed=${step.after.listedCalls} ` +
+          `(${perCallKb.toFixed(1)} kB/call)${heapPerCallKb === undefined ? '' : ` live heap ${heapPerCallKb.toFixed(1)} kB/call`} fds=${step.plateau.fds}; after teardown: calls=${step.after.calls} listed=${step.after.listedCalls} ` +
           `transactions=${step.after.transactions} fds=${step.after.fds} relay sockets=${step.after.relaySockets} rss=${mb(step.after.rssKb)}` +
           (heapAfter && 'totalBytes' in heapAfter ? ` live heap=${mb(heapAfter.totalBytes / 1024)}` : ''));
       }
@@ -124,7 +129,7 @@ export async function runConcurrency(options: ConcurrencyOptions, stage: Stage):
 async function holdCalls(
   sw: BenchSwitch, calls: number, options: ConcurrencyOptions, users: string, dir: string, stage: Stage,
   snap: () => Promise<Snapshot>,
-): Promise<Omit<ConcurrencyStep, 'requested' | 'calls' | 'capNote' | 'perCallKb' | 'heapAfter' | 'heapGrowth'>> {
+): Promise<Omit<ConcurrencyStep, 'requested' | 'calls' | 'capNote' | 'perCallKb' | 'heapAfter' | 'heapGrowth' | 'heapPerCallKb'>> {
   const rampS = calls / options.rate;
   const holdMs = Math.round((rampS + options.holdS) * 1000);
   const stat = join(dir, `conc-${calls}.csv`);
@@ -136,6 +141,7 @@ async function holdCalls(
   ], { cwd: dir, log: join(dir, `conc-${calls}.log`) });
   let peakCalls = 0;
   let plateau: Snapshot | undefined;
+  let heapPlateau: HeapSummary | { error: string } | undefined;
   try {
     stage.say(`  holding ${calls} calls: ramp ${rampS.toFixed(0)} s at ${options.rate}/s, then ${options.holdS} s up`);
     // Plateau: every call up, or the ramp over and the count no longer rising.
@@ -148,6 +154,8 @@ async function holdCalls(
     await sleep(1000);
     plateau = await snap();
     peakCalls = Math.max(peakCalls, plateau.calls);
+    // The calls are idle while held: a snapshot's pause (seconds at this size) disturbs nothing.
+    if (options.heap) heapPlateau = await heapSnapshot(sw.pid, dir, Math.max(30_000, options.holdS * 500));
     await uac.exited;
   } finally {
     await stop(uac, 'SIGTERM', 5000);
@@ -161,7 +169,7 @@ async function holdCalls(
   if (options.drainS > 0) await waitUntil(async () => (await sw.resources()).transactions === 0, options.drainS * 1000, 1000);
   await sleep(1000);
   const after = await snap();
-  return { ok: counts.ok, failed: counts.failed, peakCalls, plateau: plateau ?? after, after };
+  return { ok: counts.ok, failed: counts.failed, peakCalls, plateau: plateau ?? after, after, ...(heapPlateau ? { heapPlateau } : {}) };
 }
 
 function mb(kb: number): string {

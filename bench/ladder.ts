@@ -1,6 +1,8 @@
 /**
  * A rate ladder: run a step at each rate in turn until one fails; the figure is the highest rate
- * that passed. A failed step is tried once more before the ladder stops (the machine is shared
+ * that passed: every call completed, none failed, and completed calls per second at least 90% of
+ * the offered rate (sipp completes every call of a saturated target eventually, by retransmitting;
+ * that is not keeping up). A failed step is tried once more before the ladder stops (the machine is shared
  * and noisy; one unlucky second must not decide the figure, and both tries are reported).
  * With repeats, the whole ladder runs again and the figure is the median of the repeats.
  */
@@ -16,8 +18,8 @@ export interface Step {
   readonly passed: boolean;
   /** Server CPU over the step, percent of one core (all its processes). */
   readonly cpuPct?: number;
-  /** The whole machine's busy share over the step, percent of all cores. */
-  readonly machineBusyPct?: number;
+  /** CPU pressure over the step (PSI: share of wall time some task waited for a CPU), percent. */
+  readonly cpuWaitPct?: number;
   readonly cpuMsPerCall?: number;
   readonly rssKb?: number;
   readonly hwmKb?: number;
@@ -42,6 +44,23 @@ export interface LadderResult {
   readonly bestStep?: Step;
   /** The first failing step after it, if any (same repeat). */
   readonly firstFail?: Step;
+}
+
+const tries = new Map<string, number>();
+
+/** `RATE-tN`: a distinct output folder for the Nth try of a rate (repeats and retries keep their logs). */
+export function tryTag(system: string, rate: number): string {
+  const key = `${system}/${rate}`;
+  const n = (tries.get(key) ?? 0) + 1;
+  tries.set(key, n);
+  return `${rate}-t${n}`;
+}
+
+/** A step passes when every call completed, none failed, and the target kept up with the offered rate. */
+export const KEEP_UP = 0.9;
+
+export function stepPassed(rate: number, calls: number, ok: number, failed: number, achieved: number): boolean {
+  return ok === calls && failed === 0 && achieved >= KEEP_UP * rate;
 }
 
 export interface Stage {
@@ -90,10 +109,10 @@ export async function ladder(
 
 function describe(s: Step): string {
   const cpu = s.cpuPct === undefined ? '' : ` cpu=${s.cpuPct.toFixed(0)}%`;
-  const busy = s.machineBusyPct === undefined ? '' : ` machine=${s.machineBusyPct.toFixed(0)}%`;
+  const busy = s.cpuWaitPct === undefined ? '' : ` cpu-wait=${s.cpuWaitPct.toFixed(0)}%`;
   const rss = s.rssKb === undefined ? '' : ` rss=${Math.round(s.rssKb / 1024)}MB`;
   return `rate=${s.rate} calls=${s.calls} ok=${s.ok} failed=${s.failed} retrans=${s.retrans} achieved=${s.achieved}/s` +
-    `${cpu}${busy}${rss} ${s.passed ? 'PASS' : 'FAIL'}${dropText(s.drops)}${s.errors ? ` [${s.errors}]` : ''}`;
+    `${cpu}${busy}${rss} ${s.passed ? 'PASS' : s.ok === s.calls && s.failed === 0 ? 'FAIL (fell behind)' : 'FAIL'}${dropText(s.drops)}${s.errors ? ` [${s.errors}]` : ''}`;
 }
 
 export function dropText(drops: Record<string, number> | undefined): string {

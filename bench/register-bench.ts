@@ -13,7 +13,7 @@ import { regRun, type SippRun } from './harness/sipp.js';
 import { CpuWindow, hwmKb, rssKb, sleep } from './harness/proc.js';
 import { errorSummary } from './harness/stat.js';
 import { dropWindow } from './cps-bench.js';
-import { type Stage, ladder, type LadderResult, type Step } from './ladder.js';
+import { type Stage, ladder, tryTag, type LadderResult, type Step, stepPassed } from './ladder.js';
 
 const REGISTRAR_PORT = 5074;
 /** reg.sh's UAC port. */
@@ -50,7 +50,7 @@ export async function runRegister(options: RegisterOptions, stage: Stage): Promi
       kamailio = await ladder('Kamailio registrar', options, stage, async (rate) => {
         const cpu = new CpuWindow(() => srv.pids());
         const drops = dropWindow({ server: REGISTRAR_PORT, uac: UAC_PORT });
-        const outDir = join(options.dir, `kreg-${rate}`);
+        const outDir = join(options.dir, `kreg-${tryTag('kreg', rate)}`);
         const run = await regRun(`127.0.0.1:${REGISTRAR_PORT}`, rate, count(rate), { users, outDir, log });
         const rss = srv.pids().reduce((s, pid) => s + (rssKb(pid) || 0), 0);
         const step = fromRun(rate, count(rate), run, cpu.read(), drops(), outDir, rss);
@@ -69,7 +69,7 @@ export async function runRegister(options: RegisterOptions, stage: Stage): Promi
     softswitch = await ladder('softswitch registrar', options, stage, async (rate) => {
       const cpu = new CpuWindow(() => [sw.pid]);
       const drops = dropWindow({ server: sw.sipPort, uac: UAC_PORT });
-      const outDir = join(options.dir, `sreg-${rate}`);
+      const outDir = join(options.dir, `sreg-${tryTag('sreg', rate)}`);
       const run = await regRun(sw.target, rate, count(rate), { users, outDir, log });
       const step = fromRun(rate, count(rate), run, cpu.read(), drops(), outDir, rssKb(sw.pid), hwmKb(sw.pid));
       await sleep(500);
@@ -82,14 +82,14 @@ export async function runRegister(options: RegisterOptions, stage: Stage): Promi
 }
 
 function fromRun(
-  rate: number, count: number, run: SippRun, cpu: { cpuPct: number; machineBusyPct: number; seconds: number },
+  rate: number, count: number, run: SippRun, cpu: { cpuPct: number; cpuWaitPct: number; seconds: number },
   drops: Record<string, number>, outDir: string, rss: number, hwm?: number,
 ): Step {
   const errors = run.failed > 0 || run.ok !== count ? errorSummary(join(outDir, 'err.log')) : '';
   return {
     rate, calls: count, ok: run.ok, failed: run.failed, retrans: run.retrans, achieved: run.achieved, elapsedS: run.elapsedS,
-    passed: run.ok === count && run.failed === 0,
-    cpuPct: cpu.cpuPct, machineBusyPct: cpu.machineBusyPct,
+    passed: stepPassed(rate, count, run.ok, run.failed, run.achieved),
+    cpuPct: cpu.cpuPct, cpuWaitPct: cpu.cpuWaitPct,
     cpuMsPerCall: (cpu.cpuPct / 100) * cpu.seconds * 1000 / Math.max(1, run.ok),
     rssKb: rss, ...(hwm !== undefined ? { hwmKb: hwm } : {}),
     drops, ...(errors ? { errors } : {}),

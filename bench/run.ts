@@ -20,7 +20,8 @@ import { dropText, type LadderResult, type Stage } from './ladder.js';
  *   BENCH_SIZE=tiny|full (default full)
  *   BENCH_ONLY=parser,cps,register,concurrency,media,profile   stages to run (default all but profile)
  *   BENCH_REPEATS=N          repeat the cps and register ladders, report the median (default 1)
- *   BENCH_PROFILE_RATE=N     calls/s of the profile run (default 1000); BENCH_PROFILE_SECONDS (default 15)
+ *   BENCH_PROFILE_KINDS=cps,register   loads to profile (stage "profile"); BENCH_PROFILE_SECONDS (default 20)
+ *   BENCH_PROFILE_RATE=N     calls/s of the cps profile (default 600); BENCH_PROFILE_REG_RATE (default 2000)
  *   BENCH_OUT=dir            where logs, sipp statistics and results.json go (default bench/out/<time>)
  *   BENCH_CPS_RATES, BENCH_REG_RATES, BENCH_CONC_STEPS, BENCH_MEDIA_CONC: comma-separated overrides
  *   BENCH_ANCHORS=0          skip Kamailio and rtpengine
@@ -37,8 +38,8 @@ interface Row {
 const SIZES = {
   full: {
     parser: { rounds: 5, ms: 1000 },
-    cps: { rates: [200, 500, 1000, 1500, 2000, 2500, 3000], seconds: 10 },
-    register: { rates: [1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000], seconds: 5 },
+    cps: { rates: [200, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000], seconds: 10 },
+    register: { rates: [1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000, 15000], seconds: 5 },
     concurrency: { steps: [1000, 5000, 10000], rate: 250, holdS: 15, heap: true, drainS: 45 },
     media: { concurrency: [200, 600], callMs: 20000, rampS: 10, marginS: 4, direct: true },
   },
@@ -137,13 +138,18 @@ async function main(): Promise<void> {
         rows.push(...mediaRows(media));
       });
       await attempt('profile', async () => {
-        const profile = await runProfile({
-          rate: Number(process.env.BENCH_PROFILE_RATE ?? 1000), seconds: Number(process.env.BENCH_PROFILE_SECONDS ?? 15),
-          dir: join(out, 'profile'), mediaPorts: MEDIA_PORTS,
-        }, stage);
-        results.profile = profile;
-        console.log(`\n${profileText(profile)}`);
-        writeFileSync(join(out, 'profile.txt'), profileText(profile));
+        const kinds = (process.env.BENCH_PROFILE_KINDS ?? 'cps,register').split(',').map((k) => k.trim()).filter((k) => k === 'cps' || k === 'register');
+        const profiles: ProfileResult[] = [];
+        for (const kind of kinds) {
+          const rate = Number(kind === 'cps' ? process.env.BENCH_PROFILE_RATE ?? 600 : process.env.BENCH_PROFILE_REG_RATE ?? 2000);
+          const profile = await runProfile({
+            kind, rate, seconds: Number(process.env.BENCH_PROFILE_SECONDS ?? (tiny ? 2 : 20)), dir: join(out, 'profile'), mediaPorts: MEDIA_PORTS,
+          }, stage);
+          profiles.push(profile);
+          console.log(`\n${profileText(profile)}\n`);
+          writeFileSync(join(out, `profile-${kind}.txt`), profileText(profile));
+        }
+        results.profile = profiles;
       });
     }
   } finally {
@@ -161,6 +167,9 @@ async function main(): Promise<void> {
 function cpsRows(cps: CpsResults, repeats: number): Row[] {
   const rows = [ladderRow('calls/s (INVITE..BYE)', cps.softswitch, 'calls/s', repeats, 'auth on every INVITE, relay ports, SDP rewrite; target >= 1,500')];
   if (cps.kamailio) rows.push(ladderRow('calls/s (INVITE..BYE)', cps.kamailio, 'calls/s', repeats, 'stateful proxy, no auth, no media (anchor ~1,750)'));
+  if (cps.kamailioLenient) {
+    rows.push(ladderRow('calls/s (INVITE..BYE)', cps.kamailioLenient, 'calls/s', repeats, 'same proxy, uac_lenient.xml: a 180 after the 200 is not a failure'));
+  }
   rows.push(ladderRow('calls/s (INVITE..BYE)', cps.direct, 'calls/s', repeats, 'generator limit (anchor ~2,500)'));
   return rows;
 }
@@ -176,14 +185,15 @@ function ladderRow(bench: string, l: LadderResult, unit: string, repeats: number
   const rateList = repeats > 1 ? ` (median of ${repeats}: ${l.bestPerRepeat.map(int).join(', ')})` : '';
   const f = l.firstFail;
   const fail = f
-    ? `; at ${int(f.rate)}/s: ${f.failed} failed, ${f.retrans} retrans of ${int(f.calls)}${f.errors ? ` [${f.errors}]` : ''}${dropText(f.drops)}`
+    ? `; at ${int(f.rate)}/s: ${f.failed} failed, ${f.retrans} retrans of ${int(f.calls)}, ${int(f.achieved)}/s completed` +
+      `${f.errors ? ` [${f.errors}]` : ''}${dropText(f.drops)}`
     : '; no failure up to the top of the ladder';
   return {
     bench, system: l.system,
     result: l.best > 0 ? `${int(l.best)} ${unit}, 0 failed${rateList}` : `none of the rates passed${rateList}`,
     cpu: b?.cpuPct === undefined ? '' : `${b.cpuPct.toFixed(0)}% (${b.cpuMsPerCall?.toFixed(2)} ms/${unit === 'reg/s' ? 'reg' : 'call'})`,
     memory: b?.rssKb === undefined ? '' : `RSS ${mb(b.rssKb)}${b.hwmKb === undefined ? '' : `, peak ${mb(b.hwmKb)}`}`,
-    notes: `${target}${fail}${b?.machineBusyPct === undefined ? '' : `; machine ${b.machineBusyPct.toFixed(0)}% busy`}`,
+    notes: `${target}${fail}${b?.cpuWaitPct === undefined ? '' : `; CPU pressure ${b.cpuWaitPct.toFixed(0)}%`}`,
   };
 }
 
@@ -197,10 +207,11 @@ function concurrencyRows(c: ConcurrencyResults): Row[] {
       bench: 'concurrent calls held', system: 'softswitch',
       result: `${int(s.peakCalls)} of ${int(s.calls)} up (ok ${s.ok}, failed ${s.failed})`,
       cpu: '',
-      memory: `RSS ${mb(s.plateau.rssKb)} (${s.perCallKb.toFixed(1)} kB/call over ${mb(c.baseline.rssKb)} idle)`,
+      memory: `RSS ${mb(s.plateau.rssKb)} (${s.perCallKb.toFixed(1)} kB/call over ${mb(c.baseline.rssKb)} idle)` +
+        (s.heapPerCallKb === undefined ? '' : `; live JS heap ${s.heapPerCallKb.toFixed(1)} kB/call`),
       notes: [
         s.capNote ?? '',
-        s.calls < 10_000 ? `10k extrapolated: ${mb(extrapolated)} (target <= 400 MB)` : 'target <= 400 MB',
+        s.calls >= 10_000 ? 'target <= 400 MB' : s.calls >= 1000 ? `10k extrapolated: ${mb(extrapolated)} (target <= 400 MB)` : '',
         `after teardown: calls ${s.after.calls}, /api/calls ${s.after.listedCalls}, transactions ${s.after.transactions}, ` +
         `fds ${s.after.fds} (idle ${c.baseline.fds}), relay sockets ${s.after.relaySockets} (idle ${c.baseline.relaySockets}), RSS ${mb(s.after.rssKb)}` +
         (heapAfter !== undefined && heapBase !== undefined ? `, live heap ${mb(heapAfter / 1024)} (idle ${mb(heapBase / 1024)})` : '') +
@@ -218,20 +229,34 @@ function mediaRows(media: MediaResult[]): Row[] {
     return {
       bench: `media ${m.conc} calls G.711`, system: m.system,
       result: `${loss}${lat}`,
-      cpu: m.cpu_server === undefined || m.system.startsWith('sipp') ? '' : `${m.cpu_server}${m.cpu_server_each ? ` [${m.cpu_server_each}]` : ''}`,
+      cpu: m.cpu_server === undefined || m.system.startsWith('sipp') ? '' : `${m.cpu_server}${byCommand(m.cpu_server_each)}`,
       memory: m.rss_after_mb === undefined ? '' : `RSS after ${m.rss_after_mb} MB`,
       notes: `${calls}; relay socket drops: ${m.relay_sockets_drops ?? '?'}; ${m.rtpe_loss_pct === undefined ? '' : `rtpengine counters loss ${m.rtpe_loss_pct}%; `}` +
-        `sipp uac ${m.cpu_uac ?? '?'} uas ${m.cpu_uas ?? '?'}; machine ${m.sys_busy_2cores ?? '?'} busy` +
-        (m.line?.includes('error') ? `; ${m.line}` : ''),
+        `sipp uac ${m.cpu_uac ?? '?'} uas ${m.cpu_uas ?? '?'}; CPU pressure ${m.cpu_pressure ?? '?'}` +
+        (m.line?.startsWith('RESULT error') ? `; ${m.line}` : ''),
     };
   });
+}
+
+/** "kamailio:12:1.7% rtpengine:9:62.5%" -> " (rtpengine 62.5%, kamailio 1.7%)": CPU per program. */
+function byCommand(each: string | undefined): string {
+  if (each === undefined || each.trim() === '') return '';
+  const sums = new Map<string, number>();
+  for (const item of each.trim().split(/\s+/)) {
+    const [comm, , pct] = item.split(':');
+    if (comm !== undefined) sums.set(comm, (sums.get(comm) ?? 0) + parseFloat(pct ?? '0'));
+  }
+  if (sums.size < 2) return '';
+  return ` (${[...sums.entries()].sort((a, b) => b[1] - a[1]).map(([c, v]) => `${c} ${v.toFixed(1)}%`).join(', ')})`;
 }
 
 function profileText(p: ProfileResult): string {
   const s = p.summary;
   const lines = [
-    `profile: ${p.file}`,
+    `profile (${p.kind === 'cps' ? 'calls/s load' : 'REGISTER load'}): ${p.file}`,
     `load: ${p.run.line}; switch CPU ${p.cpuPct.toFixed(0)}% of one core`,
+    `GC (--trace-gc): ${Object.entries(p.gc.kinds).map(([k, v]) => `${k} ${v.count}x total ${v.totalMs.toFixed(0)} ms max ${v.maxMs.toFixed(1)} ms`).join('; ')}; ` +
+      `largest heap ${p.gc.maxHeapMb.toFixed(0)} MB`,
     `sampled ${(s.sampledMs / 1000).toFixed(1)} s, busy ${(s.busyMs / 1000).toFixed(1)} s; by category (of busy time): ` +
       Object.entries(s.categories).sort((a, b) => b[1] - a[1]).map(([c, v]) => `${c} ${v.toFixed(1)}%`).join(', '),
     '',

@@ -2,7 +2,7 @@
  * The anchors (../shared/anchors): Kamailio as a stateful proxy and as a registrar, and the
  * Kamailio + rtpengine media stack, started exactly as the anchors' README says.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sippFile } from './paths.js';
 import { udpPortFree } from './ports.js';
@@ -46,6 +46,7 @@ export async function startMediaStack(dir: string): Promise<AnchorServer & { rtp
   for (const port of [5072, 22222]) {
     if (!(await udpPortFree(port))) throw new Error(`UDP port ${port} is in use: the rtpengine anchor needs it`);
   }
+  mkdirSync(dir, { recursive: true });
   const env = { ...process.env, RUN_DIR: dir };
   const script = sippFile('media-stack.sh');
   // The script backgrounds rtpengine and kamailio in its own process group and exits; the

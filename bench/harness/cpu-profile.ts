@@ -71,9 +71,15 @@ function locate(frame: ProfileNode['callFrame']): string {
   if (entry && 'originalSource' in entry) {
     const source = entry.originalSource.startsWith('file://') ? fileURLToPath(entry.originalSource) : entry.originalSource;
     const rel = relative(ROOT, source.startsWith('/') ? source : `${path}/../${source}`);
-    return `${rel}:${entry.originalLine + 1}`;
+    return `${shorten(rel)}:${entry.originalLine + 1}`;
   }
-  return `${relative(ROOT, path)}:${frame.lineNumber + 1}`;
+  return `${shorten(relative(ROOT, path))}:${frame.lineNumber + 1}`;
+}
+
+/** node_modules may be a symlink out of the tree: keep the path from node_modules/ on. */
+function shorten(path: string): string {
+  const at = path.indexOf('node_modules/');
+  return at > 0 ? path.slice(at) : path;
 }
 
 function category(frame: ProfileNode['callFrame'], where: string): string {
@@ -82,7 +88,8 @@ function category(frame: ProfileNode['callFrame'], where: string): string {
   if (name === '(garbage collector)') return 'garbage collector';
   if (name === '(program)') return 'program (native, unattributed)';
   if (/^(src|sip-stack|media-relay)\//.test(where)) return `softswitch ${where.split('/')[0]}/`;
-  if (where.startsWith('node_modules/')) return `dependency ${where.split('/')[1]}`;
+  const dep = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where);
+  if (dep) return `dependency ${dep[1]}`;
   if (frame.url.startsWith('node:') || frame.url === '') return 'node internals / native';
   return 'other';
 }

@@ -231,33 +231,40 @@ export function nofileLimit(pid: number): number {
   }
 }
 
-/** Whole-machine CPU ticks: [busy, total] (busy excludes idle and iowait). */
-export function systemTicks(): [number, number] {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const v = line.trim().split(/\s+/).slice(1).map(Number);
-  const at = (i: number): number => v[i] ?? 0;
-  const busy = at(0) + at(1) + at(2) + at(5) + at(6) + at(7);
-  return [busy, busy + at(3) + at(4)];
+/**
+ * Time some runnable task waited for a CPU (PSI /proc/pressure/cpu "some" total, microseconds);
+ * NaN where the kernel has no PSI. On a shared machine this is the noise indicator: the share of
+ * wall time in which something (the server, the generators, a neighbour) could not run.
+ */
+export function cpuPressureUs(): number {
+  try {
+    const m = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
-/** CPU use of `pids` between two calls, in percent of one core, plus the machine's busy share. */
+/**
+ * CPU use of `pids` between construction and read(), in percent of one core, and the CPU
+ * pressure over the same window. (/proc/stat's machine-wide counters are not used: on this VM
+ * they under-count short bursts several-fold against the per-process counters.)
+ */
 export class CpuWindow {
   private readonly t0 = process.hrtime.bigint();
   private readonly ticks0: number;
-  private readonly sys0: [number, number];
+  private readonly pressure0 = cpuPressureUs();
 
   constructor(private readonly pids: () => readonly number[]) {
     this.ticks0 = cpuTicks(pids());
-    this.sys0 = systemTicks();
   }
 
-  /** percent of one core used by the pids; machine busy in percent of all cores; seconds. */
-  read(): { cpuPct: number; machineBusyPct: number; seconds: number } {
+  /** percent of one core used by the pids; CPU pressure (some task waiting) in percent of wall time; seconds. */
+  read(): { cpuPct: number; cpuWaitPct: number; seconds: number } {
     const seconds = Number(process.hrtime.bigint() - this.t0) / 1e9;
     const ticks = cpuTicks(this.pids()) - this.ticks0;
-    const [busy, total] = systemTicks();
-    const machineBusyPct = (100 * (busy - this.sys0[0])) / Math.max(1, total - this.sys0[1]);
-    return { cpuPct: (100 * ticks) / CLK_TCK / seconds, machineBusyPct, seconds };
+    const cpuWaitPct = (100 * (cpuPressureUs() - this.pressure0)) / 1e6 / seconds;
+    return { cpuPct: (100 * ticks) / CLK_TCK / seconds, cpuWaitPct, seconds };
   }
 }
 

@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 scenario=${SCENARIO:-$here/uac.xml}
 work=${OUT_DIR:-$(mktemp -d)}; mkdir -p "$work"; cd "$work"
 rm -f stat.csv err.log errors.log
-timeout $(( calls / rate + 60 )) sipp -sf "$scenario" "$target" -i 127.0.0.1 -p "${UAC_PORT:-5061}" -r "$rate" -rp 1000 -m "$calls" -d 0 -l 30000 -nostdin \
+timeout --foreground $(( calls / rate + 60 )) sipp -sf "$scenario" "$target" -i 127.0.0.1 -p "${UAC_PORT:-5061}" -r "$rate" -rp 1000 -m "$calls" -d 0 -l 30000 -nostdin \
   -trace_stat -stf stat.csv -fd 1 -trace_err -error_file errors.log "$@" >/dev/null 2>err.log
 rc=$?
 last=$(tail -1 stat.csv 2>/dev/null)

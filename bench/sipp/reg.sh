@@ -13,7 +13,7 @@ users=${USERS:?set USERS to an injection file}
 scenario=${SCENARIO:-$here/reg.xml}
 work=${OUT_DIR:-$(mktemp -d)}; mkdir -p "$work"; cd "$work"
 rm -f stat.csv err.log out.log
-timeout $(( count / rate + 40 )) sipp -sf "$scenario" "$target" -inf "$users" -i 127.0.0.1 -p "${REG_PORT:-5064}" \
+timeout --foreground $(( count / rate + 40 )) sipp -sf "$scenario" "$target" -inf "$users" -i 127.0.0.1 -p "${REG_PORT:-5064}" \
   -r "$rate" -rp 1000 -m "$count" -l 30000 -max_socket 100 -nostdin -trace_stat -stf stat.csv -fd 1 -trace_err -error_file err.log \
   "$@" >out.log 2>&1
 rc=$?
