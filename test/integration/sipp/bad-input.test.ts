@@ -29,11 +29,6 @@ const HOLD_MS = 5000;
 /** After the last expected answer, how long a message that must go unanswered is given. */
 const QUIET_MS = 400;
 
-/**
- * Known defects of the switch: the test states what must happen and is marked `it.fails` until
- * the switch does it (then vitest reports the fixed case, and the entry goes).
- */
-const KNOWN_BUGS: Readonly<Record<string, string>> = {};
 
 /**
  * Pairs of messages with the same transaction key (REGISTER, branch z9hG4bKkdjuw and the same
@@ -176,8 +171,8 @@ describe.skipIf(sipp.skip)('RFC 4475 torture messages against a running switch w
       try {
         await Promise.all(cases.map(({ message }, i) => probes[i]?.send(withRport(message), sw.udp.port)));
         const answered = (i: number): boolean => finalStatuses(probes[i]?.received ?? []).length > 0;
-        // Every expected answer (a known bug's missing one aside), then a quiet spell for the rest.
-        await waitFor(() => cases.every(({ c, expectation }, i) => expectation === 'no answer' || c.file in KNOWN_BUGS || answered(i)), {
+        // Every expected answer, then a quiet spell for the rest.
+        await waitFor(() => cases.every(({ expectation }, i) => expectation === 'no answer' || answered(i)), {
           timeoutMs: 5000, what: 'an answer to every torture message that must be answered',
         }).catch(() => undefined);
         await new Promise((r) => setTimeout(r, QUIET_MS));
@@ -195,9 +190,7 @@ describe.skipIf(sipp.skip)('RFC 4475 torture messages against a running switch w
     });
 
     for (const { c, expectation } of cases) {
-      const bug = KNOWN_BUGS[c.file];
-      const test = bug === undefined ? it : it.fails;
-      test(`${describeCase(c, expectation)}${bug === undefined ? '' : ` [KNOWN BUG, it.fails: ${bug}]`}`, () => {
+      it(describeCase(c, expectation), () => {
         const texts = received.get(c.file) ?? [];
         if (expectation === 'no answer') {
           expect(texts, `${c.file}: ${c.note}`).toEqual([]);
