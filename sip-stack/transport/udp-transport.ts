@@ -7,6 +7,9 @@ import {
   type BoundAddress, type MessageSource, type SendTarget, type Transport, TransportError,
 } from './transport-types.js';
 
+/** Requested SO_RCVBUF of a SIP socket. */
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export interface UdpTransportOptions {
   /** IPv4 or IPv6 address to bind; an IPv6 one (including "::") makes a udp6 socket. */
   readonly host: string;
@@ -42,7 +45,9 @@ export class UdpTransport implements Transport {
   }
 
   listen(): Promise<BoundAddress> {
-    const socket = dgram.createSocket({ type: this.ipv6 ? 'udp6' : 'udp4' });
+    // A burst of requests (every phone re-registering after an outage) must wait in the kernel
+    // while the event loop is busy, not be dropped; the kernel caps this at net.core.rmem_max.
+    const socket = dgram.createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
     return new Promise((resolve, reject) => {
       const failBind = (error: Error): void => {
         socket.close();
