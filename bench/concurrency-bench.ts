@@ -26,7 +26,7 @@ export interface ConcurrencyOptions {
   readonly steps: readonly number[];
   /** Call setup rate while ramping up. */
   readonly rate: number;
-  /** Seconds every call stays up after the last one is set up. */
+  /** Seconds every call stays up after the last one is set up (> 32 s lets the setup transactions drain before the plateau sample). */
   readonly holdS: number;
   readonly dir: string;
   readonly mediaPorts: readonly [number, number];
@@ -144,13 +144,22 @@ async function holdCalls(
   let heapPlateau: HeapSummary | { error: string } | undefined;
   try {
     stage.say(`  holding ${calls} calls: ramp ${rampS.toFixed(0)} s at ${options.rate}/s, then ${options.holdS} s up`);
-    // Plateau: every call up, or the ramp over and the count no longer rising.
-    const plateauBy = Date.now() + (rampS + options.holdS * 0.6) * 1000;
+    // Plateau: every call up (or the ramp over), then the setup transactions drained (their
+    // timers run 32 s after the last setup) so that what is measured is established calls only,
+    // or the hold nearly over.
+    const started = Date.now();
+    const upBy = started + (rampS + options.holdS * 0.5) * 1000;
     await waitUntil(async () => {
       const r = await sw.resources();
       peakCalls = Math.max(peakCalls, r.calls);
-      return r.calls >= calls || Date.now() > plateauBy || uac.hasExited;
+      return r.calls >= calls || Date.now() > upBy || uac.hasExited;
     }, (rampS + options.holdS) * 1000, 500);
+    const settledBy = started + (rampS + options.holdS - 4) * 1000;
+    await waitUntil(async () => {
+      const r = await sw.resources();
+      peakCalls = Math.max(peakCalls, r.calls);
+      return r.transactions <= Math.max(10, calls * 0.02) || Date.now() > settledBy || uac.hasExited;
+    }, (rampS + options.holdS) * 1000, 1000);
     await sleep(1000);
     plateau = await snap();
     peakCalls = Math.max(peakCalls, plateau.calls);

@@ -28,6 +28,8 @@ export interface Step {
   readonly errors?: string;
   /** Kernel UDP receive-buffer drops during the step, by socket (server, uac, uas). */
   readonly drops?: Record<string, number>;
+  /** Calls sipp aborted only for a 180 arriving after the 200 (lenient judging). */
+  readonly lateProvisional?: number;
   /** Set on the second try of a rate. */
   readonly retry?: boolean;
 }
@@ -112,7 +114,7 @@ function describe(s: Step): string {
   const busy = s.cpuWaitPct === undefined ? '' : ` cpu-wait=${s.cpuWaitPct.toFixed(0)}%`;
   const rss = s.rssKb === undefined ? '' : ` rss=${Math.round(s.rssKb / 1024)}MB`;
   return `rate=${s.rate} calls=${s.calls} ok=${s.ok} failed=${s.failed} retrans=${s.retrans} achieved=${s.achieved}/s` +
-    `${cpu}${busy}${rss} ${s.passed ? 'PASS' : s.ok === s.calls && s.failed === 0 ? 'FAIL (fell behind)' : 'FAIL'}${dropText(s.drops)}${s.errors ? ` [${s.errors}]` : ''}`;
+    `${cpu}${busy}${rss} ${s.lateProvisional ? ` late-180=${s.lateProvisional}` : ''} ${s.passed ? 'PASS' : s.ok === s.calls && s.failed === 0 ? 'FAIL (fell behind)' : 'FAIL'}${dropText(s.drops)}${s.errors ? ` [${s.errors}]` : ''}`;
 }
 
 export function dropText(drops: Record<string, number> | undefined): string {

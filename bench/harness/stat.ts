@@ -38,12 +38,29 @@ export function errorSummary(path: string): string {
     return '';
   }
   const counts = new Map<string, number>();
-  const re = /Aborting call on unexpected message[^:]*: while expecting '([^']+)' \(index \d+\), received '(?:SIP\/2\.0 )?(\S+)/g;
+  const re = /Aborting call on unexpected message[^:]*: while (?:expecting '([^']+)' \(index \d+\)|sending \(index \d+\)), received '(?:SIP\/2\.0 )?(\S+)/g;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const key = `${m[2]} (expecting ${m[1]})`;
+    const key = `${m[2]} (${m[1] === undefined ? 'while sending' : `expecting ${m[1]}`})`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const timeouts = (text.match(/[Tt]imeout/g) ?? []).length;
   if (timeouts > 0) counts.set('timeout', timeouts);
   return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}x ${k}`).join(', ');
+}
+
+/**
+ * Calls aborted only because a provisional response (1xx) arrived after the call had moved past
+ * the INVITE's final response (sipp was waiting for the 200 of the BYE, or sending the ACK/BYE):
+ * a proxy whose worker processes forward the UAS's back-to-back 180 and 200 out of order causes
+ * these. Harmless to a real UA; sipp's strict scenario counts each as a failed call.
+ */
+export function lateProvisionalAborts(path: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch {
+    return 0;
+  }
+  const re = /Aborting call on unexpected message[^:]*: while (?:expecting '200' \(index \d+\)|sending \(index \d+\)), received 'SIP\/2\.0 1\d\d [^\r\n]*[\r\n]+(?:[^\r\n]+[\r\n]+)*?CSeq: \d+ INVITE/g;
+  return (text.match(re) ?? []).length;
 }
