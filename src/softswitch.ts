@@ -67,7 +67,9 @@ export class Softswitch {
     this.config = config;
     this.directory = new UserDirectory(config);
     this.dialplan = new Dialplan(config.featureCodes, this.directory);
-    this.store = config.store.path === ':memory:' ? undefined : new RegistrationStore(config.store.path);
+    this.store = config.store.path === ':memory:' ? undefined : new RegistrationStore(
+      config.store.path, (error) => logger.error({ err: error }, 'registration store write failed'),
+    );
     this.location = new LocationService(this.store, Date.now);
     this.authenticator = new RequestAuthenticator({
       realm: config.sip.domain, algorithms: config.sip.authAlgorithms,

@@ -70,10 +70,4 @@ export class LocationService {
     this.store?.prune(now);
     return dropped;
   }
-
-  /** Applies several changes as one store transaction. */
-  batch(fn: () => void): void {
-    if (this.store) this.store.batch(fn);
-    else fn();
-  }
 }

@@ -113,12 +113,10 @@ export class Registrar {
     const current = new Set(this.location.lookup(aor).map(bindingKey));
     const added = updates.filter((u) => u.expires > 0 && !current.has(bindingKey(u.binding))).length;
     if (current.size + added > this.settings.maxContacts) return fail(403, 'Too many registered devices');
-    this.location.batch(() => {
-      for (const { binding, expires } of updates) {
-        if (expires === 0) this.location.remove(aor, bindingKey(binding));
-        else this.location.put(binding);
-      }
-    });
+    for (const { binding, expires } of updates) {
+      if (expires === 0) this.location.remove(aor, bindingKey(binding));
+      else this.location.put(binding);
+    }
     return ok(this.contactHeaders(aor));
   }
 

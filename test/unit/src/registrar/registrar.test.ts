@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registrar, type RegisterOutcome } from '../../../../src/registrar/registrar.js';
 import { LocationService } from '../../../../src/registrar/location-service.js';
+import { type Binding, bindingKey } from '../../../../src/registrar/binding.js';
 import { RegistrationStore } from '../../../../src/store/registration-store.js';
 import { parseMessage } from '../../../../sip-stack/parser/message-parser.js';
 import { SipRequest } from '../../../../sip-stack/message/sip-message.js';
@@ -181,5 +182,50 @@ describe('Registrar with RFC 4475 messages', () => {
   it('regbadct: an unbracketed Contact with an escaped header gets 400 (§3.1.2.13)', () => {
     const { registrar } = setup();
     expect(run(registrar, fixture('regbadct.dat'), 'user', anyUser).status).toBe(400);
+  });
+});
+
+describe('RegistrationStore write-behind', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  function binding(aor: string, port: number): Binding {
+    return {
+      aor, contact: `sip:${aor}@192.0.2.7:${port}`, instanceId: undefined, regId: undefined, userAgent: undefined, q: undefined, expiresAt: Date.now() + 60_000, callId: `c-${aor}`, cseq: 1,
+      source: { protocol: 'udp', address: '192.0.2.7', port, flowId: undefined }, registeredAt: Date.now(),
+    };
+  }
+
+  it('commits the writes of one event-loop turn together, in order, by the next turn', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'softswitch-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'reg.db');
+    const store = new RegistrationStore(path);
+    const reader = new RegistrationStore(path);
+    for (let i = 0; i < 500; i++) store.save(binding(String(1000 + i), 5060));
+    store.save(binding('1000', 6000));
+    store.remove('1001', bindingKey(binding('1001', 5060)));
+    expect(reader.loadLive(Date.now())).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const live = reader.loadLive(Date.now());
+    expect(live).toHaveLength(500);
+    expect(live.filter((b) => b.aor === '1000').map((b) => b.source.port).sort()).toEqual([5060, 6000]);
+    expect(live.some((b) => b.aor === '1001')).toBe(false);
+    store.close();
+    reader.close();
+  });
+
+  it('reports a failed commit instead of throwing from the timer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'softswitch-store-'));
+    dirs.push(dir);
+    const errors: unknown[] = [];
+    const store = new RegistrationStore(join(dir, 'reg.db'), (e) => errors.push(e));
+    const broken = binding('2000', 5060);
+    store.save({ ...broken, callId: undefined as unknown as string });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toHaveLength(1);
+    store.close();
   });
 });
