@@ -78,7 +78,11 @@ async function main(): Promise<void> {
   console.log(`size: ${tiny ? 'tiny' : 'full'}; stages: ${[...stages].join(', ')}; output: ${out}`);
   const notes: string[] = [];
   const sipp = have('sipp');
-  if (!sipp) notes.push('sipp not found: the SIP and media stages are skipped (Debian: apt-get install sip-tester)');
+  const needsSipp = ['cps', 'register', 'concurrency', 'media', 'profile'].some((name) => stages.has(name));
+  if (!sipp && needsSipp) {
+    console.error('sipp not found: the SIP and media stages need it (Debian: apt-get install sip-tester)');
+    process.exit(1);
+  }
   const avail = anchorsAvailable();
   let anchors = !tiny && avail.ok;
   if (tiny) notes.push('tiny mode: the anchors (Kamailio, rtpengine) are skipped; sipp -> sipp direct is kept');
@@ -164,6 +168,12 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'table.txt'), `${machine.join('\n')}\n\n${text}\n`);
   writeFileSync(join(out, 'results.json'), JSON.stringify(results, null, 2));
   console.log(`\nlogs and results: ${out} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  // A stage that could not run is a broken script, whatever the figures: CI runs the tiny size for this.
+  const failed = Object.keys(results).filter((k) => k.endsWith('Error'));
+  if (failed.length > 0) {
+    console.error(`stages that failed: ${failed.map((k) => k.slice(0, -'Error'.length)).join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 function cpsRows(cps: CpsResults, repeats: number): Row[] {
