@@ -19,12 +19,15 @@ export interface ResponseOptions {
  */
 export function makeResponse(request: SipRequest, status: number, options: ResponseOptions = {}): SipResponse {
   const headers: Header[] = [];
-  for (const h of request.headers) {
-    if (h.key === 'via' || h.key === 'from' || h.key === 'call-id' || h.key === 'cseq') headers.push(h);
-    else if (h.key === 'to') headers.push(toHeader(request, h, status, options.toTag));
+  // Read line by line: a received request keeps its lines unmaterialised (see MessageHeaders).
+  const count = request.lineCount();
+  for (let i = 0; i < count; i++) {
+    const key = request.lineKey(i);
+    if (key === 'via' || key === 'from' || key === 'call-id' || key === 'cseq') headers.push(request.lineHeader(i));
+    else if (key === 'to') headers.push(toHeader(request, request.lineHeader(i), status, options.toTag));
   }
   // §8.2.6.1: a 100 Trying copies the Timestamp header, if any.
-  if (status === 100) for (const h of request.headers) if (h.key === 'timestamp') headers.push(h);
+  if (status === 100) for (let i = 0; i < count; i++) if (request.lineKey(i) === 'timestamp') headers.push(request.lineHeader(i));
   for (const [name, value] of options.headers ?? []) headers.push({ name, key: headerKey(name), value });
   const response = new SipResponse(status, options.reason ?? reasonPhrase(status), headers);
   return response.setBody(options.body ?? Buffer.alloc(0), options.contentType);

@@ -78,6 +78,31 @@ export abstract class MessageHeaders {
 
   // ---- line access for the typed views: no Header objects or value copies needed -----------
 
+  /**
+   * How many header lines there are. With lineName, lineKey and lineValue, the lines can be read
+   * in order without turning a received message's lines into Header objects (see headers).
+   */
+  lineCount(): number {
+    return this.lines !== undefined ? this.lines.count : this.list().length;
+  }
+
+  /** Line i's name as spelt on the wire. */
+  lineName(i: number): string {
+    return this.lines !== undefined ? this.lines.name(i).name : (this.list()[i] as Header).name;
+  }
+
+  /** Line i's lookup key (see headerKey). */
+  lineKey(i: number): string {
+    return this.lines !== undefined ? this.lines.name(i).key : (this.list()[i] as Header).key;
+  }
+
+  /** Line i as a Header: the same object for a built message, a copy for a received one. */
+  lineHeader(i: number): Header {
+    if (this.lines === undefined) return this.list()[i] as Header;
+    const name = this.lines.name(i);
+    return { name: name.name, key: name.key, value: this.lines.value(i) };
+  }
+
   /** The index of the first line at or after `from` with lookup key `key`, or -1. */
   findLine(key: string, from = 0): number {
     if (this.lines !== undefined) return this.lines.find(key, from);

@@ -14,6 +14,7 @@ const LEG_LOCAL = new Set([
 
 export function passThroughHeaders(message: SipMessage): Array<readonly [string, string]> {
   const out: Array<readonly [string, string]> = [];
-  for (const h of message.headers) if (!LEG_LOCAL.has(h.key)) out.push([h.name, h.value]);
+  const count = message.lineCount();
+  for (let i = 0; i < count; i++) if (!LEG_LOCAL.has(message.lineKey(i))) out.push([message.lineName(i), message.lineValue(i)]);
   return out;
 }
