@@ -14,6 +14,24 @@ function roundTrips(m: SipMessage): void {
 }
 
 describe('makeResponse (RFC 3261 §8.2.6)', () => {
+  it('leaves a received request untouched: it still serialises to its own bytes, unmaterialised', () => {
+    const invite = parseRequest(INVITE_TEXT);
+    const wire = invite.serialize();
+    makeResponse(invite, 180, { toTag: 'bobtag' });
+    makeResponse(invite, 100);
+    expect(invite.parsedHead()).toBeDefined();
+    expect(invite.serialize()).toBe(wire);
+  });
+
+  it('reads lines in order by index, for built and received messages alike', () => {
+    const invite = parseRequest(INVITE_TEXT);
+    const keys = Array.from({ length: invite.lineCount() }, (_, i) => invite.lineKey(i));
+    expect(keys).toEqual(invite.headers.map((h) => h.key));
+    const built = makeResponse(invite, 200, { toTag: 't', headers: [['X-Extra', 'a']] });
+    const last = built.lineCount() - 2;
+    expect([built.lineName(last), built.lineHeader(last).value]).toEqual(['X-Extra', 'a']);
+  });
+
   it('copies every Via in order, From, Call-ID and CSeq', () => {
     const invite = parseRequest(INVITE_TEXT);
     const r = makeResponse(invite, 486, { toTag: 'bobtag' });
