@@ -130,7 +130,8 @@ export class CallSetup {
     this.ringTimer?.cancel();
     leg.state = 'answered';
     leg.answeredAt = Date.now();
-    leg.lastResponse = response;
+    // Answered: nothing will CANCEL this INVITE any more; its retransmitted 2xx still reach us above.
+    leg.clientTx = undefined;
     leg.dialog = Dialog.asUac(leg.invite, response);
     if (leg.dialog) this.call.ctx.registry.bindDialog(leg.dialog.id, { call: this.call, leg });
     this.cancelBranches(leg, COMPLETED_ELSEWHERE);

@@ -1,4 +1,4 @@
-import type { SipRequest, SipResponse } from '../../sip-stack/message/sip-message.js';
+import type { SipRequest } from '../../sip-stack/message/sip-message.js';
 import type { Dialog } from '../../sip-stack/dialog/dialog.js';
 import type { TwoXxRetransmitter } from '../../sip-stack/dialog/two-xx-retransmitter.js';
 import type { ServerTransaction } from '../../sip-stack/transaction/server-transaction.js';
@@ -34,7 +34,6 @@ export class Leg {
   /** A ringing call's pending INVITE (inbound) or our INVITE (outbound). */
   inviteTx: ServerTransaction | undefined;
   clientTx: ClientTransaction | undefined;
-  lastResponse: SipResponse | undefined;
 
   constructor(
     readonly id: string,
