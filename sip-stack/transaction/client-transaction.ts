@@ -15,7 +15,8 @@ export interface ClientTransactionUser {
 
 /** The handle the TU gets back from TransactionLayer.sendRequest. */
 export interface ClientTransaction {
-  readonly request: SipRequest;
+  /** The request until a final response has come; then undefined, as the transaction lets it go. */
+  readonly request: SipRequest | undefined;
   readonly target: SendTarget;
   readonly state: InviteClientState | NonInviteClientState;
   /**

@@ -4,6 +4,7 @@ export type {
 export type { InviteServerState, NonInviteServerState, ServerTransaction } from './server-transaction.js';
 export type { TransactionUser } from './transaction-user.js';
 export type { OnTerminated, TransactionContext } from './transaction-context.js';
+export type { TransactionSender } from './transaction-sender.js';
 export type { TransactionCounters, TransactionCountersSnapshot } from './transaction-counters.js';
 export type * from './transaction-events.js';
 export { InviteClientTransaction, type InviteClientInit } from './invite-client-transaction.js';

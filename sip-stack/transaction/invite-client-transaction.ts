@@ -21,21 +21,34 @@ export interface InviteClientInit {
 /**
  * RFC 3261 §17.1.1 INVITE client transaction, with the Accepted state of RFC 6026 §7.2.
  * The transaction ACKs non-2xx finals itself; a 2xx and its retransmissions go to the TU, whose
- * dialog ACKs them (§13.2.2.4).
+ * dialog ACKs them (§13.2.2.4). Once a final has come it lets the INVITE go: Timers D and M keep
+ * it for 64*T1, holding only the bytes of its ACK to answer a retransmitted non-2xx final.
  */
 export class InviteClientTransaction implements ClientTransaction {
+  readonly target: SendTarget;
   private current: InviteClientState = 'Calling';
+  private invite: SipRequest | undefined;
+  private ackBytes: Buffer | undefined;
+  private readonly context: TransactionContext;
+  private readonly user: ClientTransactionUser;
+  private readonly onTerminated: OnTerminated<InviteClientTransaction>;
+  private readonly cancelThrough: (cancel: SipRequest) => void;
   private readonly timers: TransactionTimers<InviteClientTimer>;
   private readonly reliable: boolean;
   private intervalA: number;
-  private ack: SipRequest | undefined;
   private started = false;
   private pendingCancel: { reason: string | undefined } | undefined;
   private cancelSent = false;
 
-  constructor(private readonly init: InviteClientInit) {
+  constructor(init: InviteClientInit) {
     const { clock, sender, timers } = init.context;
-    this.timers = new TransactionTimers(clock, (timer) => this.handle({ type: 'timer', timer }));
+    this.context = init.context;
+    this.invite = init.request;
+    this.target = init.target;
+    this.user = init.user;
+    this.onTerminated = init.onTerminated;
+    this.cancelThrough = init.sendCancel;
+    this.timers = new TransactionTimers(clock, this);
     this.reliable = sender.isReliable(init.target.protocol);
     this.intervalA = timers.a;
   }
@@ -44,23 +57,19 @@ export class InviteClientTransaction implements ClientTransaction {
     return this.current;
   }
 
-  get request(): SipRequest {
-    return this.init.request;
-  }
-
-  get target(): SendTarget {
-    return this.init.target;
+  /** The INVITE until a final response has come; then undefined (see the class comment). */
+  get request(): SipRequest | undefined {
+    return this.invite;
   }
 
   /** Enters Calling: sends the INVITE and starts A (unreliable only) and B. Runs once. */
   start(): void {
     if (this.started || this.current === 'Terminated') return;
     this.started = true;
-    const { timers } = this.init.context;
     // §17.1.1.2: Timer A only on unreliable transports; Timer B on every transport.
     if (!this.reliable) this.timers.arm('A', this.intervalA);
-    this.timers.arm('B', timers.b);
-    this.send(this.request);
+    this.timers.arm('B', this.context.timers.b);
+    this.sendInvite();
   }
 
   cancel(reason?: string): void {
@@ -98,11 +107,11 @@ export class InviteClientTransaction implements ClientTransaction {
         return this.complete(response);
       case 'Completed':
         // §17.1.1.2: a retransmitted final is ACKed again and not passed up.
-        if (status >= 300 && this.ack !== undefined) this.send(this.ack);
+        if (status >= 300) this.sendAckAgain();
         return;
       case 'Accepted':
         // RFC 6026 §7.2: further 2xx (retransmitted or forked) go to the TU, which ACKs them.
-        if (status >= 200 && status < 300) this.init.user.receiveResponse(response, this);
+        if (status >= 200 && status < 300) this.user.receiveResponse(response, this);
         return;
     }
   }
@@ -113,11 +122,11 @@ export class InviteClientTransaction implements ClientTransaction {
         // §17.1.1.2: Timer A retransmits the INVITE and doubles (T1, 2*T1, 4*T1...).
         this.intervalA *= 2;
         this.timers.arm('A', this.intervalA);
-        return this.send(this.request);
+        return this.sendInvite();
       case 'B':
         // §17.1.1.2 in Calling, §9.1 in Proceeding after a CANCEL: time out and tell the TU.
         this.terminate();
-        return this.init.user.onTimeout(this);
+        return this.user.onTimeout(this);
       case 'D':
         // §17.1.1.2: Timer D ends the wait for final retransmissions.
         return this.terminate();
@@ -132,7 +141,7 @@ export class InviteClientTransaction implements ClientTransaction {
     // terminate. In Proceeding and Accepted it sends nothing: the error is a stale one, moot now.
     if (this.current !== 'Calling' && this.current !== 'Completed') return;
     this.terminate();
-    this.init.user.onTransportError(error, this);
+    this.user.onTransportError(error, this);
   }
 
   private onCancelRequested(reason: string | undefined): void {
@@ -157,7 +166,7 @@ export class InviteClientTransaction implements ClientTransaction {
       this.current = 'Proceeding';
       this.timers.clearAll();
     }
-    this.init.user.receiveResponse(response, this);
+    this.user.receiveResponse(response, this);
     if (this.current === 'Proceeding' && this.pendingCancel !== undefined && !this.cancelSent) {
       this.sendCancel(this.pendingCancel.reason);
     }
@@ -167,8 +176,10 @@ export class InviteClientTransaction implements ClientTransaction {
     this.current = 'Accepted';
     this.timers.clearAll();
     this.pendingCancel = undefined;
-    this.timers.arm('M', this.init.context.timers.m);
-    this.init.user.receiveResponse(response, this);
+    // RFC 6026 §7.2: Accepted only passes 2xx up; nothing of the INVITE is sent again.
+    this.invite = undefined;
+    this.timers.arm('M', this.context.timers.m);
+    this.user.receiveResponse(response, this);
   }
 
   private complete(response: SipResponse): void {
@@ -176,31 +187,39 @@ export class InviteClientTransaction implements ClientTransaction {
     this.timers.clearAll();
     this.pendingCancel = undefined;
     // §17.1.1.2: Timer D is zero on reliable transports, where no final is retransmitted.
-    this.timers.arm('D', this.reliable ? 0 : this.init.context.timers.d);
-    const ack = makeNon2xxAck(this.request, response);
-    this.ack = ack;
-    this.init.user.receiveResponse(response, this);
+    this.timers.arm('D', this.reliable ? 0 : this.context.timers.d);
+    const ack = this.invite === undefined ? undefined : makeNon2xxAck(this.invite, response).serialize();
+    this.invite = undefined;
+    this.ackBytes = ack;
+    this.user.receiveResponse(response, this);
     // Sent even if the TU disposed of the transaction meanwhile: the final still needs its ACK.
-    this.send(ack);
+    if (ack !== undefined) this.context.sender.sendBytes(ack, this.target, this.onSendError);
+  }
+
+  /** §17.1.1.3: the same ACK, byte for byte, for each retransmission of the final. */
+  private sendAckAgain(): void {
+    if (this.ackBytes !== undefined) this.context.sender.sendBytes(this.ackBytes, this.target, this.onSendError);
   }
 
   private sendCancel(reason: string | undefined): void {
+    if (this.invite === undefined) return;
     this.cancelSent = true;
     this.pendingCancel = undefined;
     // §9.1: if no final response comes within 64*T1 of the CANCEL, the INVITE times out.
-    this.timers.arm('B', this.init.context.timers.b);
-    this.init.sendCancel(makeCancel(this.request, reason));
+    this.timers.arm('B', this.context.timers.b);
+    this.cancelThrough(makeCancel(this.invite, reason));
   }
 
   private terminate(): void {
     if (this.current === 'Terminated') return;
     this.current = 'Terminated';
+    this.ackBytes = undefined;
     this.timers.clearAll();
-    this.init.onTerminated(this);
+    this.onTerminated(this);
   }
 
-  private send(message: SipRequest): void {
-    this.init.context.sender.send(message, this.init.target, this.onSendError);
+  private sendInvite(): void {
+    if (this.invite !== undefined) this.context.sender.send(this.invite, this.target, this.onSendError);
   }
 
   private readonly onSendError = (error: TransportError): void => {

@@ -15,26 +15,47 @@ export interface InviteServerInit {
   readonly onTerminated: OnTerminated<InviteServerTransaction>;
   /** Passes an ACK received in Accepted up to the TU (RFC 6026 §7.1). */
   readonly onAck: (ack: SipRequest, source: MessageSource) => void;
+  /** The request's To tag, kept past the request for RFC 2543 matching (§17.2.3); absent otherwise. */
+  readonly legacyToTag?: string | undefined;
 }
 
 /**
  * RFC 3261 §17.2.1 INVITE server transaction, with the Accepted state of RFC 6026 §7.1.
  * Non-2xx finals are retransmitted here (Timer G); 2xx retransmission is the TU's job
  * (§13.3.1.4): in Accepted the transaction only passes the TU's 2xx through.
+ * Past the final response it holds no message, only the bytes of a non-2xx final to send
+ * again and the To tag that a CANCEL's 200 and an RFC 2543 ACK are matched with.
  */
 export class InviteServerTransaction implements ServerTransaction {
   onTimeout: ((tx: ServerTransaction) => void) | undefined = undefined;
   onTransportError: ((error: TransportError, tx: ServerTransaction) => void) | undefined = undefined;
+  readonly source: MessageSource;
+  /** See InviteServerInit.legacyToTag. */
+  readonly legacyToTag: string | undefined;
   private current: InviteServerState = 'Proceeding';
-  private last: SipResponse | undefined;
+  private pending: SipRequest | undefined;
+  private lastBytes: Buffer | undefined;
+  private lastCode: number | undefined;
+  private lastTag: string | undefined;
+  private readonly context: TransactionContext;
+  private readonly target: SendTarget;
+  private readonly onTerminated: OnTerminated<InviteServerTransaction>;
+  private readonly onAck: (ack: SipRequest, source: MessageSource) => void;
   private readonly timers: TransactionTimers<InviteServerTimer>;
   private readonly reliable: boolean;
   private intervalG: number;
   private started = false;
 
-  constructor(private readonly init: InviteServerInit) {
+  constructor(init: InviteServerInit) {
     const { clock, sender, timers } = init.context;
-    this.timers = new TransactionTimers(clock, (timer) => this.handle({ type: 'timer', timer }));
+    this.context = init.context;
+    this.pending = init.request;
+    this.source = init.source;
+    this.target = init.target;
+    this.onTerminated = init.onTerminated;
+    this.onAck = init.onAck;
+    this.legacyToTag = init.legacyToTag;
+    this.timers = new TransactionTimers(clock, this);
     this.reliable = sender.isReliable(init.source.protocol);
     this.intervalG = timers.g;
   }
@@ -43,16 +64,17 @@ export class InviteServerTransaction implements ServerTransaction {
     return this.current;
   }
 
-  get request(): SipRequest {
-    return this.init.request;
+  get request(): SipRequest | undefined {
+    return this.pending;
   }
 
-  get source(): MessageSource {
-    return this.init.source;
+  get lastStatus(): number | undefined {
+    return this.lastCode;
   }
 
-  get lastResponse(): SipResponse | undefined {
-    return this.last;
+  /** The To tag of the last response sent (§9.2: the CANCEL's 200 SHOULD carry it). */
+  get lastToTag(): string | undefined {
+    return this.lastTag;
   }
 
   /**
@@ -63,7 +85,7 @@ export class InviteServerTransaction implements ServerTransaction {
   start(): void {
     if (this.started || this.current === 'Terminated') return;
     this.started = true;
-    if (this.last === undefined) this.sendLast(makeResponse(this.request, 100));
+    if (this.lastCode === undefined && this.pending !== undefined) this.sendLast(makeResponse(this.pending, 100));
   }
 
   respond(response: SipResponse): void {
@@ -95,12 +117,10 @@ export class InviteServerTransaction implements ServerTransaction {
     switch (this.current) {
       case 'Proceeding':
         // §17.2.1: a retransmitted INVITE gets the most recent provisional response again.
-        if (this.last !== undefined) this.send(this.last);
-        return;
+        return this.resend();
       case 'Completed':
         // §17.2.1: a retransmitted INVITE gets the final response again.
-        if (this.last !== undefined) this.send(this.last);
-        return;
+        return this.resend();
       default:
         // RFC 6026 §7.1 (Accepted) and §17.2.1 (Confirmed): absorbed, never passed to the TU.
         return;
@@ -114,7 +134,7 @@ export class InviteServerTransaction implements ServerTransaction {
         return this.confirm();
       case 'Accepted':
         // RFC 6026 §7.1: an ACK received in Accepted is passed to the TU, not absorbed.
-        return this.init.onAck(ack, source);
+        return this.onAck(ack, source);
       default:
         // §17.2.1: Confirmed absorbs ACK retransmissions; before a final, an ACK acknowledges nothing.
         return;
@@ -125,10 +145,9 @@ export class InviteServerTransaction implements ServerTransaction {
     switch (timer) {
       case 'G':
         // §17.2.1: Timer G retransmits the final, doubling up to T2.
-        this.intervalG = Math.min(2 * this.intervalG, this.init.context.timers.t2);
+        this.intervalG = Math.min(2 * this.intervalG, this.context.timers.t2);
         this.timers.arm('G', this.intervalG);
-        if (this.last !== undefined) this.send(this.last);
-        return;
+        return this.resend();
       case 'H':
         // §17.2.1: Timer H means the ACK never came: terminate and tell the TU.
         this.terminate();
@@ -154,7 +173,7 @@ export class InviteServerTransaction implements ServerTransaction {
         return this.complete(response);
       case 'Accepted':
         // RFC 6026 §7.1: the TU's 2xx retransmissions pass through to the transport.
-        if (status >= 200 && status < 300) this.sendLast(response);
+        if (status >= 200 && status < 300) this.send(response);
         return;
       default:
         // §17.2.1: after a non-2xx final nothing more is sent on the TU's behalf.
@@ -164,13 +183,18 @@ export class InviteServerTransaction implements ServerTransaction {
 
   private accept(response: SipResponse): void {
     this.current = 'Accepted';
-    this.timers.arm('L', this.init.context.timers.l);
-    this.sendLast(response);
+    this.pending = undefined;
+    this.timers.arm('L', this.context.timers.l);
+    this.noteSent(response);
+    // RFC 6026 §7.1: Accepted absorbs INVITE retransmissions, so the 2xx bytes are not kept.
+    this.lastBytes = undefined;
+    this.send(response);
   }
 
   private complete(response: SipResponse): void {
     this.current = 'Completed';
-    const { timers } = this.init.context;
+    this.pending = undefined;
+    const { timers } = this.context;
     // §17.2.1: Timer G only on unreliable transports; Timer H on every transport.
     if (!this.reliable) this.timers.arm('G', this.intervalG);
     this.timers.arm('H', timers.h);
@@ -181,23 +205,38 @@ export class InviteServerTransaction implements ServerTransaction {
     this.current = 'Confirmed';
     this.timers.clearAll();
     // §17.2.1: Timer I is T4 on unreliable transports and zero on reliable ones.
-    this.timers.arm('I', this.reliable ? 0 : this.init.context.timers.i);
+    this.timers.arm('I', this.reliable ? 0 : this.context.timers.i);
+    // §17.2.1: Confirmed only absorbs ACKs: the final is never sent again.
+    this.lastBytes = undefined;
   }
 
   private terminate(): void {
     if (this.current === 'Terminated') return;
     this.current = 'Terminated';
+    this.pending = undefined;
+    this.lastBytes = undefined;
     this.timers.clearAll();
-    this.init.onTerminated(this);
+    this.onTerminated(this);
   }
 
+  /** Sends a response that a retransmitted INVITE or Timer G may have to send again. */
   private sendLast(response: SipResponse): void {
-    this.last = response;
-    this.send(response);
+    this.noteSent(response);
+    this.lastBytes = response.serialize();
+    this.resend();
+  }
+
+  private noteSent(response: SipResponse): void {
+    this.lastCode = response.status;
+    this.lastTag = response.toTag;
+  }
+
+  private resend(): void {
+    if (this.lastBytes !== undefined) this.context.sender.sendBytes(this.lastBytes, this.target, this.onSendError);
   }
 
   private send(response: SipResponse): void {
-    this.init.context.sender.send(response, this.init.target, this.onSendError);
+    this.context.sender.send(response, this.target, this.onSendError);
   }
 
   private readonly onSendError = (error: TransportError): void => {

@@ -14,17 +14,30 @@ export interface NonInviteClientInit {
   readonly onTerminated: OnTerminated<NonInviteClientTransaction>;
 }
 
-/** RFC 3261 §17.1.2 non-INVITE client transaction. */
+/**
+ * RFC 3261 §17.1.2 non-INVITE client transaction. Completed only absorbs retransmitted
+ * responses, so the request is let go when the final response comes.
+ */
 export class NonInviteClientTransaction implements ClientTransaction {
+  readonly target: SendTarget;
   private current: NonInviteClientState = 'Trying';
+  private pending: SipRequest | undefined;
+  private readonly context: TransactionContext;
+  private readonly user: ClientTransactionUser;
+  private readonly onTerminated: OnTerminated<NonInviteClientTransaction>;
   private readonly timers: TransactionTimers<NonInviteClientTimer>;
   private readonly reliable: boolean;
   private intervalE: number;
   private started = false;
 
-  constructor(private readonly init: NonInviteClientInit) {
+  constructor(init: NonInviteClientInit) {
     const { clock, sender, timers } = init.context;
-    this.timers = new TransactionTimers(clock, (timer) => this.handle({ type: 'timer', timer }));
+    this.context = init.context;
+    this.pending = init.request;
+    this.target = init.target;
+    this.user = init.user;
+    this.onTerminated = init.onTerminated;
+    this.timers = new TransactionTimers(clock, this);
     this.reliable = sender.isReliable(init.target.protocol);
     this.intervalE = timers.e;
   }
@@ -33,12 +46,9 @@ export class NonInviteClientTransaction implements ClientTransaction {
     return this.current;
   }
 
-  get request(): SipRequest {
-    return this.init.request;
-  }
-
-  get target(): SendTarget {
-    return this.init.target;
+  /** The request until its final response has come; then undefined. */
+  get request(): SipRequest | undefined {
+    return this.pending;
   }
 
   /** Enters Trying: sends the request and starts E (unreliable only) and F. Runs once. */
@@ -47,7 +57,7 @@ export class NonInviteClientTransaction implements ClientTransaction {
     this.started = true;
     // §17.1.2.2: Timer E only on unreliable transports; Timer F on every transport.
     if (!this.reliable) this.timers.arm('E', this.intervalE);
-    this.timers.arm('F', this.init.context.timers.f);
+    this.timers.arm('F', this.context.timers.f);
     this.send();
   }
 
@@ -94,7 +104,7 @@ export class NonInviteClientTransaction implements ClientTransaction {
       case 'F':
         // §17.1.2.2: Timer F in Trying or Proceeding: time out and tell the TU.
         this.terminate();
-        return this.init.user.onTimeout(this);
+        return this.user.onTimeout(this);
       case 'K':
         // §17.1.2.2: Timer K ends the wait for response retransmissions.
         return this.terminate();
@@ -105,36 +115,37 @@ export class NonInviteClientTransaction implements ClientTransaction {
     // §17.1.2.2: in Trying or Proceeding a transport error terminates and is reported to the TU.
     if (this.current === 'Completed') return;
     this.terminate();
-    this.init.user.onTransportError(error, this);
+    this.user.onTransportError(error, this);
   }
 
   private proceed(response: SipResponse): void {
     // §17.1.2.2: E and F keep running from Trying; E is reset to T2 when it next fires.
     this.current = 'Proceeding';
-    this.init.user.receiveResponse(response, this);
+    this.user.receiveResponse(response, this);
   }
 
   private complete(response: SipResponse): void {
     this.current = 'Completed';
+    this.pending = undefined;
     this.timers.clearAll();
     // §17.1.2.2: Timer K is T4 on unreliable transports and zero on reliable ones.
-    this.timers.arm('K', this.reliable ? 0 : this.init.context.timers.k);
-    this.init.user.receiveResponse(response, this);
+    this.timers.arm('K', this.reliable ? 0 : this.context.timers.k);
+    this.user.receiveResponse(response, this);
   }
 
   private get t2(): number {
-    return this.init.context.timers.t2;
+    return this.context.timers.t2;
   }
 
   private terminate(): void {
     if (this.current === 'Terminated') return;
     this.current = 'Terminated';
     this.timers.clearAll();
-    this.init.onTerminated(this);
+    this.onTerminated(this);
   }
 
   private send(): void {
-    this.init.context.sender.send(this.request, this.init.target, this.onSendError);
+    if (this.pending !== undefined) this.context.sender.send(this.pending, this.target, this.onSendError);
   }
 
   private readonly onSendError = (error: TransportError): void => {

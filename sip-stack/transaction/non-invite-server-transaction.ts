@@ -12,19 +12,39 @@ export interface NonInviteServerInit {
   /** Where responses go (§18.2.2 routing is the transport's business). */
   readonly target: SendTarget;
   readonly onTerminated: OnTerminated<NonInviteServerTransaction>;
+  /** The request's To tag, kept past the request for RFC 2543 matching (§17.2.3); absent otherwise. */
+  readonly legacyToTag?: string | undefined;
 }
 
-/** RFC 3261 §17.2.2 non-INVITE server transaction. */
+/**
+ * RFC 3261 §17.2.2 non-INVITE server transaction. Once the final response has gone it holds
+ * only that response's bytes and where they go: Timer J keeps it for 64*T1, and a request or
+ * its response kept that long would dominate the memory of a busy registrar.
+ */
 export class NonInviteServerTransaction implements ServerTransaction {
   onTimeout: ((tx: ServerTransaction) => void) | undefined = undefined;
   onTransportError: ((error: TransportError, tx: ServerTransaction) => void) | undefined = undefined;
+  readonly source: MessageSource;
+  /** See NonInviteServerInit.legacyToTag. */
+  readonly legacyToTag: string | undefined;
   private current: NonInviteServerState = 'Trying';
-  private last: SipResponse | undefined;
+  private pending: SipRequest | undefined;
+  private lastBytes: Buffer | undefined;
+  private lastCode: number | undefined;
+  private readonly context: TransactionContext;
+  private readonly target: SendTarget;
+  private readonly onTerminated: OnTerminated<NonInviteServerTransaction>;
   private readonly timers: TransactionTimers<NonInviteServerTimer>;
   private readonly reliable: boolean;
 
-  constructor(private readonly init: NonInviteServerInit) {
-    this.timers = new TransactionTimers(init.context.clock, (timer) => this.handle({ type: 'timer', timer }));
+  constructor(init: NonInviteServerInit) {
+    this.context = init.context;
+    this.pending = init.request;
+    this.source = init.source;
+    this.target = init.target;
+    this.onTerminated = init.onTerminated;
+    this.legacyToTag = init.legacyToTag;
+    this.timers = new TransactionTimers(init.context.clock, this);
     this.reliable = init.context.sender.isReliable(init.source.protocol);
   }
 
@@ -32,16 +52,12 @@ export class NonInviteServerTransaction implements ServerTransaction {
     return this.current;
   }
 
-  get request(): SipRequest {
-    return this.init.request;
+  get request(): SipRequest | undefined {
+    return this.pending;
   }
 
-  get source(): MessageSource {
-    return this.init.source;
-  }
-
-  get lastResponse(): SipResponse | undefined {
-    return this.last;
+  get lastStatus(): number | undefined {
+    return this.lastCode;
   }
 
   respond(response: SipResponse): void {
@@ -74,12 +90,10 @@ export class NonInviteServerTransaction implements ServerTransaction {
         return;
       case 'Proceeding':
         // §17.2.2: a retransmission gets the most recent provisional response again.
-        if (this.last !== undefined) this.send(this.last);
-        return;
+        return this.resend();
       case 'Completed':
         // §17.2.2: a retransmission gets the final response again.
-        if (this.last !== undefined) this.send(this.last);
-        return;
+        return this.resend();
     }
   }
 
@@ -92,8 +106,9 @@ export class NonInviteServerTransaction implements ServerTransaction {
     }
     // §17.2.2: a final response is sent and the transaction enters Completed.
     this.current = 'Completed';
+    this.pending = undefined;
     // §17.2.2: Timer J is 64*T1 on unreliable transports and zero on reliable ones.
-    this.timers.arm('J', this.reliable ? 0 : this.init.context.timers.j);
+    this.timers.arm('J', this.reliable ? 0 : this.context.timers.j);
     this.sendLast(response);
   }
 
@@ -108,17 +123,20 @@ export class NonInviteServerTransaction implements ServerTransaction {
   private terminate(): void {
     if (this.current === 'Terminated') return;
     this.current = 'Terminated';
+    this.pending = undefined;
+    this.lastBytes = undefined;
     this.timers.clearAll();
-    this.init.onTerminated(this);
+    this.onTerminated(this);
   }
 
   private sendLast(response: SipResponse): void {
-    this.last = response;
-    this.send(response);
+    this.lastCode = response.status;
+    this.lastBytes = response.serialize();
+    this.resend();
   }
 
-  private send(response: SipResponse): void {
-    this.init.context.sender.send(response, this.init.target, this.onSendError);
+  private resend(): void {
+    if (this.lastBytes !== undefined) this.context.sender.sendBytes(this.lastBytes, this.target, this.onSendError);
   }
 
   private readonly onSendError = (error: TransportError): void => {

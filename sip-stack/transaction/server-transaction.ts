@@ -6,11 +6,15 @@ export type NonInviteServerState = 'Trying' | 'Proceeding' | 'Completed' | 'Term
 
 /** The handle a TU gets with each new request (TransactionUser.onRequest). */
 export interface ServerTransaction {
-  readonly request: SipRequest;
+  /**
+   * The request, until the final response has gone; then undefined, because from there on the
+   * transaction keeps only the bytes it may have to send again (§17.2.1, §17.2.2).
+   */
+  readonly request: SipRequest | undefined;
   readonly source: MessageSource;
   readonly state: InviteServerState | NonInviteServerState;
-  /** The last response passed to the transport, for retransmissions and RFC 2543 ACK matching. */
-  readonly lastResponse: SipResponse | undefined;
+  /** The status of the last response passed to the transport, if any. */
+  readonly lastStatus: number | undefined;
   /**
    * Sends a response through the transaction; the retransmission rules of §17.2 apply. Responses
    * the current state does not allow (a second final, anything after Terminated) are dropped.

@@ -1,13 +1,13 @@
 import type { Clock } from '../timers/clock.js';
 import type { TimerConfig } from '../timers/timer-config.js';
-import type { MessageSender } from '../transport/transport-types.js';
+import type { TransactionSender } from './transaction-sender.js';
 
 /** Called exactly once, when a transaction enters Terminated (or is disposed). */
 export type OnTerminated<T> = (tx: T) => void;
 
 /** What every transaction of one layer shares: one object, so a transaction costs no copies. */
 export interface TransactionContext {
-  readonly sender: MessageSender;
+  readonly sender: TransactionSender;
   readonly clock: Clock;
   readonly timers: TimerConfig;
 }

@@ -4,7 +4,9 @@ import { type Via, hasMagicCookie } from '../message/via.js';
 /**
  * Transaction matching. Keys are strings so that a lookup is one Map access. None of the parts
  * (branch, host, method, Call-ID, tag, Request-URI) can contain a space, so a space separates
- * them without ambiguity.
+ * them without ambiguity. Keys are joined rather than concatenated: a join is one flat string
+ * of its own, while a concatenation is a rope over slices of the message's text, which a map
+ * key would keep alive for as long as the transaction lasts (up to 64*T1).
  */
 
 /** The ACK for a non-2xx belongs to the INVITE transaction (§17.1.1.3, §17.2.3). */
@@ -14,7 +16,7 @@ function transactionMethod(method: string): string {
 
 /** §17.1.3: a client transaction is named by its top Via branch and its method; CANCEL is its own. */
 export function clientTransactionKey(branch: string, method: string): string {
-  return `${branch} ${transactionMethod(method)}`;
+  return [branch, transactionMethod(method)].join(' ');
 }
 
 /** The key of the client transaction a request (with its top Via in place) creates. */
@@ -40,9 +42,9 @@ export function serverTransactionKey(request: SipRequest, method = request.metho
   const via = request.vias[0];
   if (via === undefined) return undefined;
   const m = transactionMethod(method);
-  if (hasMagicCookie(via.branch)) return `${via.branch} ${sentBy(via)} ${m}`;
+  if (hasMagicCookie(via.branch)) return [via.branch, sentBy(via), m].join(' ');
   // Request-URIs are compared as text: retransmissions, ACKs and CANCELs copy it (§17.1.1.3, §9.1).
-  return `2543 ${request.uri} ${request.fromTag ?? ''} ${request.callId} ${request.cseq.seq} ${m} ${legacyVia(via)}`;
+  return ['2543', request.uri, request.fromTag ?? '', request.callId, request.cseq.seq, m, legacyVia(via)].join(' ');
 }
 
 /** §9.2: the INVITE server transaction a CANCEL refers to has the CANCEL's key with method INVITE. */
@@ -55,10 +57,12 @@ export function usesLegacyMatching(request: SipRequest): boolean {
   return !hasMagicCookie(request.vias[0]?.branch);
 }
 
-/** What legacyToTagMatches needs of a server transaction. */
+/** What legacyToTagMatches needs of a server transaction, which no longer holds its messages. */
 export interface LegacyMatchable {
-  readonly request: SipRequest;
-  readonly lastResponse: SipResponse | undefined;
+  /** The To tag of the request that created the transaction. */
+  readonly legacyToTag: string | undefined;
+  /** The To tag of the last response sent; absent on non-INVITE transactions, which no ACK matches. */
+  readonly lastToTag?: string | undefined;
 }
 
 /**
@@ -66,7 +70,7 @@ export interface LegacyMatchable {
  * transaction sent; any other request (retransmission, CANCEL) when it has the original's To tag.
  */
 export function legacyToTagMatches(request: SipRequest, tx: LegacyMatchable): boolean {
-  const expected = request.method === 'ACK' ? tx.lastResponse?.toTag : tx.request.toTag;
+  const expected = request.method === 'ACK' ? tx.lastToTag : tx.legacyToTag;
   return request.toTag === expected;
 }
 

@@ -3,7 +3,7 @@ import type { SipRequest, SipResponse } from '../message/sip-message.js';
 import { hasMagicCookie } from '../message/via.js';
 import type { Clock } from '../timers/clock.js';
 import type { TimerConfig } from '../timers/timer-config.js';
-import type { MessageSender, MessageSource, SendTarget, TransportError } from '../transport/transport-types.js';
+import type { MessageSource, SendTarget, TransportError } from '../transport/transport-types.js';
 import type { ClientTransaction, ClientTransactionUser } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
@@ -18,10 +18,11 @@ import {
   cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, legacyToTagMatches, serverTransactionKey,
   usesLegacyMatching,
 } from './transaction-key.js';
+import type { TransactionSender } from './transaction-sender.js';
 import type { TransactionUser } from './transaction-user.js';
 
 export interface TransactionLayerOptions {
-  readonly sender: MessageSender;
+  readonly sender: TransactionSender;
   readonly clock: Clock;
   readonly timers: TimerConfig;
   readonly user: TransactionUser;
@@ -160,7 +161,7 @@ export class TransactionLayer {
       return cancelTx.respond(makeResponse(cancel, 481, { toTag: makeTag() }));
     }
     // §9.2: the To tag of the CANCEL's response SHOULD be that of the INVITE's responses.
-    const toTag = invite.lastResponse?.toTag ?? makeTag();
+    const toTag = invite.lastToTag ?? makeTag();
     cancelTx.respond(makeResponse(cancel, 200, { toTag }));
     // §9.2: once a final response has gone, the CANCEL has no effect on the INVITE.
     if (invite.state !== 'Proceeding') return;
@@ -182,6 +183,7 @@ export class TransactionLayer {
       request,
       source,
       target: this.responseTarget(request, source),
+      legacyToTag: usesLegacyMatching(request) ? request.toTag : undefined,
       onTerminated: (tx: ServerTx): void => {
         if (this.servers.get(key) === tx) this.servers.delete(key);
       },
@@ -206,7 +208,7 @@ export class TransactionLayer {
     try {
       this.user.onRequest(request, tx);
     } catch (error) {
-      if ((tx.lastResponse?.status ?? 0) < 200) tx.respond(makeResponse(request, 500, { toTag: makeTag() }));
+      if ((tx.lastStatus ?? 0) < 200) tx.respond(makeResponse(request, 500, { toTag: makeTag() }));
       throw error;
     }
   }

@@ -120,7 +120,13 @@ export class TransportLayer implements MessageSender {
 
   send(message: SipMessage, target: SendTarget, onError: OnError = ignore): void {
     const transport = this.route(target, undefined, onError);
-    if (transport) this.emit(transport, message, target, onError);
+    if (transport) this.emit(transport, message.serialize(), target, onError);
+  }
+
+  /** Sends wire bytes serialised earlier, as a transaction retransmitting them does. */
+  sendBytes(bytes: Buffer, target: SendTarget, onError: OnError = ignore): void {
+    const transport = this.route(target, undefined, onError);
+    if (transport) this.emit(transport, bytes, target, onError);
   }
 
   /** RFC 3261 §18.2.2, RFC 3581 §4: a response goes back the way its request came. */
@@ -131,12 +137,12 @@ export class TransportLayer implements MessageSender {
       return;
     }
     const transport = this.route(target, source, onError);
-    if (transport) this.emit(transport, response, target, onError);
+    if (transport) this.emit(transport, response.serialize(), target, onError);
   }
 
-  private emit(transport: Transport, message: SipMessage, target: SendTarget, onError: OnError): void {
+  private emit(transport: Transport, bytes: Buffer, target: SendTarget, onError: OnError): void {
     this.inbound.counters.messagesOut++;
-    transport.send(message.serialize(), target, (error) => this.fail(onError, error));
+    transport.send(bytes, target, (error) => this.fail(onError, error));
   }
 
   private route(target: SendTarget, source: MessageSource | undefined, onError: OnError): Transport | undefined {

@@ -1,11 +1,12 @@
 import dgram from 'node:dgram';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { CR, LF } from '../parser/char-codes.js';
 import { bareHost, normalizeAddress } from './host-address.js';
 import type { InboundDispatcher } from './inbound-dispatcher.js';
 import {
   type BoundAddress, type MessageSource, type SendTarget, type Transport, TransportError,
 } from './transport-types.js';
+import { isDottedQuad, udpLookup } from './udp-lookup.js';
 
 /** Requested SO_RCVBUF of a SIP socket. */
 const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -27,6 +28,8 @@ export class UdpTransport implements Transport {
   readonly reliable = false;
   readonly host: string;
   private readonly port: number;
+  /** Fixed by the bind address; asked on every send, so worked out once. */
+  private readonly ipv6: boolean;
   private socket: dgram.Socket | undefined;
   private boundAddress: BoundAddress | undefined;
   private closing: Promise<void> | undefined;
@@ -34,20 +37,19 @@ export class UdpTransport implements Transport {
   constructor(options: UdpTransportOptions, private readonly inbound: InboundDispatcher) {
     this.host = bareHost(options.host);
     this.port = options.port;
+    this.ipv6 = isIPv6(this.host);
   }
 
   get bound(): BoundAddress | undefined {
     return this.boundAddress;
   }
 
-  private get ipv6(): boolean {
-    return isIPv6(this.host);
-  }
-
   listen(): Promise<BoundAddress> {
     // A burst of requests (every phone re-registering after an outage) must wait in the kernel
     // while the event loop is busy, not be dropped; the kernel caps this at net.core.rmem_max.
-    const socket = dgram.createSocket({ type: this.ipv6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES });
+    const socket = dgram.createSocket({
+      type: this.ipv6 ? 'udp6' : 'udp4', recvBufferSize: RECEIVE_BUFFER_BYTES, lookup: udpLookup,
+    });
     return new Promise((resolve, reject) => {
       const failBind = (error: Error): void => {
         socket.close();
@@ -100,11 +102,14 @@ export class UdpTransport implements Transport {
     return this.closing;
   }
 
-  /** A udp6 socket reaches IPv4 peers through IPv4-mapped addresses; a udp4 one cannot reach IPv6. */
+  /**
+   * A udp6 socket reaches IPv4 peers through IPv4-mapped addresses; a udp4 one cannot reach IPv6.
+   * Char tests rather than net.isIP, whose regex would run on every datagram.
+   */
   private socketAddress(address: string): string | undefined {
     const bare = bareHost(address);
-    if (this.ipv6) return isIPv4(bare) ? `::ffff:${bare}` : bare;
-    return isIPv6(bare) ? undefined : bare;
+    if (this.ipv6) return isDottedQuad(bare) ? `::ffff:${bare}` : bare;
+    return bare.includes(':') ? undefined : bare;
   }
 
   private receive(bytes: Buffer, rinfo: dgram.RemoteInfo): void {

@@ -46,7 +46,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1)', () => 
       expect(trying?.toTag).toBeUndefined();
       expect(trying?.topVia.branch).toBe('z9hG4bK776asdhds');
       expect(sender.last().target).toEqual(source(protocol));
-      expect(tx.lastResponse).toBe(trying);
+      expect(tx.lastStatus).toBe(100);
     });
 
     it('MUST send provisional responses from the TU and stay in Proceeding', () => {
@@ -64,7 +64,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1)', () => 
       const ringing = answer(invite, 180);
       tx.respond(ringing);
       tx.handle({ type: 'request', request: invite });
-      expect(sender.responses(180)).toEqual([ringing, ringing]);
+      expect(sender.responseTexts(180)).toEqual([ringing.toString(), ringing.toString()]);
     });
 
     it('MUST send a 300-699 from the TU and enter Completed', () => {

@@ -44,6 +44,12 @@ export function request(spec: RequestSpec = {}): SipRequest {
   return parsed;
 }
 
+/** The request a live transaction still holds; a test that asks for it later has a bug. */
+export function requestOf(tx: { readonly request: SipRequest | undefined }): SipRequest {
+  if (tx.request === undefined) throw new Error('the transaction has already let its request go');
+  return tx.request;
+}
+
 /** What the peer answers to `req` (its Vias copied, §8.2.6.2). */
 export function answer(req: SipRequest, status: number, toTag: string | undefined = 'bobtag'): SipResponse {
   return makeResponse(req, status, toTag === undefined ? {} : { toTag });

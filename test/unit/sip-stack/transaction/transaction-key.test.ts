@@ -85,7 +85,7 @@ describe('RFC 2543 fallback (§17.2.3, branch without the magic cookie)', () => 
 
   it('matches an ACK by the To tag of the response sent, other requests by the original To tag', () => {
     const invite = legacy();
-    const tx = { request: invite, lastResponse: answer(invite, 486, 'ourtag') };
+    const tx = { legacyToTag: invite.toTag, lastToTag: answer(invite, 486, 'ourtag').toTag };
     expect(serverTransactionKey(legacy({ method: 'ACK', toTag: 'ourtag' }))).toBe(serverTransactionKey(invite));
     expect(legacyToTagMatches(legacy({ method: 'ACK', toTag: 'ourtag' }), tx)).toBe(true);
     expect(legacyToTagMatches(legacy({ method: 'ACK', toTag: 'another' }), tx)).toBe(false);

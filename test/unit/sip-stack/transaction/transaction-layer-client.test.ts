@@ -4,7 +4,7 @@ import { InviteClientTransaction } from '../../../../sip-stack/transaction/invit
 import { NonInviteClientTransaction } from '../../../../sip-stack/transaction/non-invite-client-transaction.js';
 import { layerHarness, timers } from './layer-harness.js';
 import { RecordingClientUser } from './recording-users.js';
-import { answer, request, source, target } from './sip-fixtures.js';
+import { answer, request, requestOf, source, target } from './sip-fixtures.js';
 
 function outgoing(method = 'INVITE') {
   return request({ method, noVia: true });
@@ -14,13 +14,13 @@ describe('TransactionLayer: requests from the TU', () => {
   it.each(['udp', 'tcp'] as const)('MUST add a top Via with a magic-cookie branch and rport (%s)', (protocol) => {
     const { layer, sender } = layerHarness();
     const tx = layer.sendRequest(outgoing(), target(protocol), new RecordingClientUser());
-    const via = tx.request.topVia;
+    const via = requestOf(tx).topVia;
     expect(via.transport).toBe(protocol.toUpperCase());
     expect(via.host).toBe('192.0.2.1');
     expect(via.port).toBe(5060);
     expect(via.branch?.startsWith(MAGIC_COOKIE)).toBe(true);
     expect(via.rport).toBeNull();
-    expect(sender.requests('INVITE')).toEqual([tx.request]);
+    expect(sender.requests('INVITE')).toEqual([requestOf(tx)]);
   });
 
   it('gives every request a branch of its own', () => {
@@ -28,25 +28,25 @@ describe('TransactionLayer: requests from the TU', () => {
     const user = new RecordingClientUser();
     const a = layer.sendRequest(outgoing(), target(), user);
     const b = layer.sendRequest(outgoing(), target(), user);
-    expect(a.request.topVia.branch).not.toBe(b.request.topVia.branch);
+    expect(requestOf(a).topVia.branch).not.toBe(requestOf(b).topVia.branch);
   });
 
   it('brackets an IPv6 sent-by', () => {
     const { layer, sender } = layerHarness();
     sender.localAddress = '2001:db8::1';
     const tx = layer.sendRequest(outgoing('OPTIONS'), target(), new RecordingClientUser());
-    expect(tx.request.get('Via')).toMatch(/^SIP\/2\.0\/UDP \[2001:db8::1\]:5060;branch=z9hG4bK[\w-]+;rport$/);
+    expect(requestOf(tx).get('Via')).toMatch(/^SIP\/2\.0\/UDP \[2001:db8::1\]:5060;branch=z9hG4bK[\w-]+;rport$/);
   });
 
   it('keeps a magic-cookie top Via when keepVia is set, and adds one when the Via lacks the cookie', () => {
     const { layer } = layerHarness();
     const user = new RecordingClientUser();
     const kept = layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKmine' }), target(), user, { keepVia: true });
-    expect(kept.request.vias.map((v) => v.branch)).toEqual(['z9hG4bKmine']);
+    expect(requestOf(kept).vias.map((v) => v.branch)).toEqual(['z9hG4bKmine']);
     const legacy = layer.sendRequest(request({ method: 'OPTIONS', branch: 'old' }), target(), user, { keepVia: true });
-    expect(legacy.request.vias).toHaveLength(2);
+    expect(requestOf(legacy).vias).toHaveLength(2);
     const added = layer.sendRequest(request({ method: 'OPTIONS', branch: 'z9hG4bKmine2' }), target(), user);
-    expect(added.request.vias).toHaveLength(2);
+    expect(requestOf(added).vias).toHaveLength(2);
   });
 
   it('refuses a branch already used by a live transaction, and an ACK (never a transaction)', () => {
@@ -89,8 +89,8 @@ describe('TransactionLayer: responses from the network (§17.1.3)', () => {
     const { layer } = layerHarness();
     const user = new RecordingClientUser();
     const tx = layer.sendRequest(outgoing(), target(), user);
-    layer.receiveResponse(answer(tx.request, 180), source());
-    layer.receiveResponse(answer(tx.request, 200), source());
+    layer.receiveResponse(answer(requestOf(tx), 180), source());
+    layer.receiveResponse(answer(requestOf(tx), 200), source());
     expect(user.statuses()).toEqual([180, 200]);
     expect(tx.state).toBe('Accepted');
   });
@@ -116,7 +116,7 @@ describe('TransactionLayer: responses from the network (§17.1.3)', () => {
     const { layer, sender } = layerHarness();
     const user = new RecordingClientUser();
     const tx = layer.sendRequest(outgoing(), target(), user);
-    layer.receiveResponse(answer(tx.request, 180), source());
+    layer.receiveResponse(answer(requestOf(tx), 180), source());
     tx.cancel();
     const [cancel] = sender.requests('CANCEL');
     if (cancel === undefined) throw new Error('no CANCEL sent');
@@ -132,9 +132,9 @@ describe('TransactionLayer: cancelling an INVITE (§9.1)', () => {
     const tx = layer.sendRequest(outgoing(), target(), new RecordingClientUser());
     tx.cancel('SIP;cause=200;text="Call completed elsewhere"');
     expect(sender.requests('CANCEL')).toHaveLength(0);
-    layer.receiveResponse(answer(tx.request, 180), source());
+    layer.receiveResponse(answer(requestOf(tx), 180), source());
     const [cancel] = sender.requests('CANCEL');
-    expect(cancel?.topVia.branch).toBe(tx.request.topVia.branch);
+    expect(cancel?.topVia.branch).toBe(requestOf(tx).topVia.branch);
     expect(cancel?.vias).toHaveLength(1);
     expect(cancel?.get('Reason')).toBe('SIP;cause=200;text="Call completed elsewhere"');
     expect(sender.last().target).toEqual(target());
@@ -143,7 +143,7 @@ describe('TransactionLayer: cancelling an INVITE (§9.1)', () => {
   it('retransmits the CANCEL through its own non-INVITE transaction over UDP', () => {
     const { layer, sender, clock } = layerHarness();
     const tx = layer.sendRequest(outgoing(), target(), new RecordingClientUser());
-    layer.receiveResponse(answer(tx.request, 180), source());
+    layer.receiveResponse(answer(requestOf(tx), 180), source());
     tx.cancel();
     clock.advance(timers.t1);
     expect(sender.requests('CANCEL')).toHaveLength(2);
@@ -154,12 +154,12 @@ describe('TransactionLayer: cancelling an INVITE (§9.1)', () => {
     const { layer, sender, clock } = layerHarness();
     const user = new RecordingClientUser();
     const tx = layer.sendRequest(outgoing(), target(), user);
-    layer.receiveResponse(answer(tx.request, 180), source());
+    layer.receiveResponse(answer(requestOf(tx), 180), source());
     tx.cancel();
     const [cancel] = sender.requests('CANCEL');
     if (cancel === undefined) throw new Error('no CANCEL sent');
     layer.receiveResponse(answer(cancel, 200), source());
-    layer.receiveResponse(answer(tx.request, 487), source());
+    layer.receiveResponse(answer(requestOf(tx), 487), source());
     expect(user.statuses()).toEqual([180, 487]);
     expect(sender.requests('ACK')).toHaveLength(1);
     clock.runAll();
@@ -171,7 +171,7 @@ describe('TransactionLayer: cancelling an INVITE (§9.1)', () => {
     const { layer, clock } = layerHarness();
     const user = new RecordingClientUser();
     const tx = layer.sendRequest(outgoing(), target(), user);
-    layer.receiveResponse(answer(tx.request, 180), source());
+    layer.receiveResponse(answer(requestOf(tx), 180), source());
     tx.cancel();
     clock.advance(timers.b);
     expect(user.timeouts).toEqual([tx]);
@@ -186,12 +186,12 @@ describe('TransactionLayer: bookkeeping', () => {
     const { layer, clock, user: tu } = layerHarness();
     const user = new RecordingClientUser();
     const invite = layer.sendRequest(outgoing(), target(), user);
-    layer.receiveResponse(answer(invite.request, 486), source());
+    layer.receiveResponse(answer(requestOf(invite), 486), source());
     layer.sendRequest(outgoing('BYE'), target('tcp'), user);
     layer.receiveRequest(request(), source());
-    tu.lastTx().respond(answer(tu.lastTx().request, 200));
+    tu.lastTx().respond(answer(requestOf(tu.lastTx()), 200));
     layer.receiveRequest(request({ method: 'OPTIONS' }), source());
-    tu.lastTx().respond(answer(tu.lastTx().request, 200));
+    tu.lastTx().respond(answer(requestOf(tu.lastTx()), 200));
     expect(layer.size()).toBe(4);
     clock.runAll();
     expect(layer.size()).toBe(0);

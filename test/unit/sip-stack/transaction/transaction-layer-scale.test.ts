@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TransportProtocol } from '../../../../sip-stack/transport/transport-types.js';
 import { layerHarness } from './layer-harness.js';
 import { RecordingClientUser } from './recording-users.js';
-import { answer, request, source, target } from './sip-fixtures.js';
+import { answer, request, requestOf, source, target } from './sip-fixtures.js';
 
 const COUNT = 10_000;
 
@@ -25,9 +25,9 @@ describe('TransactionLayer at scale', () => {
     // fifth of the clients, which Timer B or F must end). A server transaction has no timer while
     // the TU decides (§17.2), so the TU answers every one, as it must.
     clients.forEach((tx, i) => {
-      if (i % 5 !== 4) layer.receiveResponse(answer(tx.request, i % 3 === 0 ? 486 : 200), source(protocolOf(i)));
+      if (i % 5 !== 4) layer.receiveResponse(answer(requestOf(tx), i % 3 === 0 ? 486 : 200), source(protocolOf(i)));
     });
-    tu.requests.forEach(({ tx }, i) => tx.respond(answer(tx.request, i % 3 === 0 ? 486 : 200)));
+    tu.requests.forEach(({ tx }, i) => tx.respond(answer(requestOf(tx), i % 3 === 0 ? 486 : 200)));
 
     clock.runAll();
     expect(layer.size()).toBe(0);

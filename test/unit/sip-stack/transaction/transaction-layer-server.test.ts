@@ -3,7 +3,7 @@ import { makeCancel } from '../../../../sip-stack/message/make-cancel.js';
 import { InviteServerTransaction } from '../../../../sip-stack/transaction/invite-server-transaction.js';
 import { NonInviteServerTransaction } from '../../../../sip-stack/transaction/non-invite-server-transaction.js';
 import { layerHarness } from './layer-harness.js';
-import { answer, request, source } from './sip-fixtures.js';
+import { answer, request, requestOf, source } from './sip-fixtures.js';
 
 describe('TransactionLayer: requests from the network', () => {
   it('MUST create an INVITE server transaction for a new INVITE, send 100 and pass the INVITE to the TU', () => {
@@ -39,7 +39,7 @@ describe('TransactionLayer: requests from the network', () => {
     const { layer, sender, user } = layerHarness();
     layer.receiveRequest(request({ method: 'OPTIONS' }), source());
     expect(user.lastTx()).toBeInstanceOf(NonInviteServerTransaction);
-    user.lastTx().respond(answer(user.lastTx().request, 200));
+    user.lastTx().respond(answer(requestOf(user.lastTx()), 200));
     layer.receiveRequest(request({ method: 'OPTIONS' }), source());
     expect(user.requests).toHaveLength(1);
     expect(sender.responses(200)).toHaveLength(2);
@@ -48,7 +48,7 @@ describe('TransactionLayer: requests from the network', () => {
   it('sends responses over the flow the request came in on', () => {
     const { layer, sender, user } = layerHarness();
     layer.receiveRequest(request({ protocol: 'tcp' }), source('tcp'));
-    user.lastTx().respond(answer(user.lastTx().request, 180));
+    user.lastTx().respond(answer(requestOf(user.lastTx()), 180));
     expect(sender.last().target.flowId).toBe('flow-198.51.100.20-5060');
   });
 
@@ -63,7 +63,7 @@ describe('TransactionLayer: requests from the network', () => {
     const { layer, user } = layerHarness();
     layer.receiveRequest(request(), source());
     const tx = user.lastTx();
-    tx.respond(answer(tx.request, 486, 'ourtag'));
+    tx.respond(answer(requestOf(tx), 486, 'ourtag'));
     layer.receiveRequest(request({ method: 'ACK', toTag: 'ourtag' }), source());
     expect(tx.state).toBe('Confirmed');
     expect(user.acks).toHaveLength(0);
@@ -73,7 +73,7 @@ describe('TransactionLayer: requests from the network', () => {
     const { layer, user } = layerHarness();
     layer.receiveRequest(request(), source());
     const tx = user.lastTx();
-    tx.respond(answer(tx.request, 200, 'ourtag'));
+    tx.respond(answer(requestOf(tx), 200, 'ourtag'));
     const ack = request({ method: 'ACK', branch: 'z9hG4bKnewbranch', toTag: 'ourtag' });
     layer.receiveRequest(ack, source());
     expect(user.acks).toEqual([{ ack, source: source() }]);
@@ -84,7 +84,7 @@ describe('TransactionLayer: requests from the network', () => {
     const { layer, user } = layerHarness();
     layer.receiveRequest(request(), source());
     const tx = user.lastTx();
-    tx.respond(answer(tx.request, 200, 'ourtag'));
+    tx.respond(answer(requestOf(tx), 200, 'ourtag'));
     layer.receiveRequest(request({ method: 'ACK', toTag: 'ourtag' }), source());
     expect(user.acks).toHaveLength(1);
     expect(tx.state).toBe('Accepted');
@@ -188,7 +188,7 @@ describe('TransactionLayer: RFC 2543 peers (no magic cookie)', () => {
     const { layer, user } = layerHarness();
     layer.receiveRequest(legacy(), source());
     const tx = user.lastTx();
-    tx.respond(answer(tx.request, 486, 'ourtag'));
+    tx.respond(answer(requestOf(tx), 486, 'ourtag'));
     layer.receiveRequest(legacy({ method: 'ACK', toTag: 'wrongtag' }), source());
     expect(tx.state).toBe('Completed');
     expect(user.acks).toHaveLength(1);

@@ -6,7 +6,7 @@ import type { TimerName } from '../../../../sip-stack/transaction/transaction-ev
 function setup() {
   const clock = new FakeClock();
   const fired: TimerName[] = [];
-  const timers = new TransactionTimers<'A' | 'B'>(clock, (timer) => fired.push(timer));
+  const timers = new TransactionTimers<'A' | 'B'>(clock, { handle: ({ timer }) => { fired.push(timer); } });
   return { clock, fired, timers };
 }
 

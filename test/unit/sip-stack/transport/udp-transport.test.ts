@@ -3,8 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeResponse } from '../../../../sip-stack/message/make-response.js';
 import { SipResponse } from '../../../../sip-stack/message/sip-message.js';
 import { parseMessage } from '../../../../sip-stack/parser/message-parser.js';
+import { FakeClock } from '../../../../sip-stack/timers/fake-clock.js';
+import { makeTimerConfig } from '../../../../sip-stack/timers/timer-config.js';
+import { TransactionLayer } from '../../../../sip-stack/transaction/transaction-layer.js';
 import { TransportLayer } from '../../../../sip-stack/transport/transport-layer.js';
 import { type MessageSource, TransportError } from '../../../../sip-stack/transport/transport-types.js';
+import { RecordingClientUser, RecordingTransactionUser } from '../transaction/recording-users.js';
 import { RecordingUser, canBind, parsedRequest, parsedResponse, request, udpPeer, waitFor } from './transport-test-helpers.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -108,5 +112,72 @@ describe('UDP transport', () => {
     layer.sendResponse(makeResponse(r, 200), source);
     await waitFor(() => client.received.length === 1, 'the IPv6 response');
     expect(layer.localEndpoint('udp').address).toBe('::1');
+  });
+
+  describe('sending to addresses (the sockets answer IP literals themselves, the rest goes to DNS)', () => {
+    const options = () => parsedRequest(request('SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKlit'));
+
+    // dns.lookup would defer the send by a tick, and a socket closed in that tick drops the
+    // datagram: it arriving shows that send() handed it to the socket at once.
+    it('hands a datagram for an IPv4 literal to the socket within send()', async () => {
+      const { layer } = await startLayer('127.0.0.1');
+      const server = await peer('udp4', '127.0.0.1');
+      const errors: TransportError[] = [];
+      layer.send(options(), { protocol: 'udp', address: '127.0.0.1', port: server.port }, (e) => errors.push(e));
+      await layer.dispose();
+      await waitFor(() => server.received.length === 1, 'the datagram');
+      expect(parsedRequest(server.received[0] as Buffer).method).toBe('OPTIONS');
+      expect(errors).toEqual([]);
+    });
+
+    it('hands a datagram for an IPv6 literal (::1) to the socket within send()', async () => {
+      if (!(await canBind('::1'))) {
+        console.warn('NOTE: ::1 cannot be bound on this machine; the IPv6 literal send was not tested');
+        return;
+      }
+      const { layer } = await startLayer('::1');
+      const server = await peer('udp6', '::1');
+      layer.send(options(), { protocol: 'udp', address: '::1', port: server.port });
+      layer.send(options(), { protocol: 'udp', address: '[::1]', port: server.port });
+      await layer.dispose();
+      await waitFor(() => server.received.length === 2, 'both datagrams');
+    });
+
+    it('reaches an IPv4 peer from a dual-stack socket through its IPv4-mapped address', async () => {
+      if (!(await canBind('::'))) {
+        console.warn('NOTE: :: cannot be bound on this machine; the dual-stack send was not tested');
+        return;
+      }
+      const { layer } = await startLayer('::');
+      const server = await peer('udp4', '127.0.0.1');
+      layer.send(options(), { protocol: 'udp', address: '127.0.0.1', port: server.port });
+      await waitFor(() => server.received.length === 1, 'the datagram');
+    });
+
+    it('reports a host name that does not resolve as a TransportError, as before', async () => {
+      const { layer } = await startLayer('127.0.0.1');
+      const errors: TransportError[] = [];
+      const target = { protocol: 'udp' as const, address: 'no-such-host.invalid', port: 5060 };
+      layer.send(options(), target, (e) => errors.push(e));
+      await waitFor(() => errors.length === 1, 'the TransportError');
+      expect(errors[0]).toBeInstanceOf(TransportError);
+      expect(errors[0]?.reason).toMatch(/getaddrinfo/);
+      expect(errors[0]?.target).toEqual(target);
+      expect(layer.counters.sendErrors).toBe(1);
+    });
+
+    it('turns it into a transport error of the client transaction that sent the request', async () => {
+      const { layer } = await startLayer('127.0.0.1');
+      const transactions = new TransactionLayer({
+        sender: layer, clock: new FakeClock(), timers: makeTimerConfig(), user: new RecordingTransactionUser(),
+      });
+      const user = new RecordingClientUser();
+      const invite = parsedRequest(request('SIP/2.0/UDP 127.0.0.1;branch=z9hG4bKdns', 'INVITE'));
+      const tx = transactions.sendRequest(invite, { protocol: 'udp', address: 'no-such-host.invalid', port: 5060 }, user);
+      await waitFor(() => user.errors.length === 1, 'the transport error');
+      expect(user.errors[0]?.reason).toMatch(/getaddrinfo/);
+      expect(tx.state).toBe('Terminated');
+      expect(transactions.size()).toBe(0);
+    });
   });
 });
