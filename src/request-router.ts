@@ -41,6 +41,20 @@ export interface RouterParts {
 export class RequestRouter implements TransactionUser {
   constructor(private readonly parts: RouterParts) {}
 
+  /**
+   * §8.2.7, §22.1: REGISTERs and INVITEs without credentials are challenged statelessly, so the
+   * first try of every registration and call costs no transaction (the challenge is re-sent when
+   * the request is, and its ACK matches no call and is dropped).
+   */
+  answerStatelessly(request: SipRequest): SipResponse | undefined {
+    if (request.toTag !== undefined) return undefined;
+    if (request.method === 'INVITE' && !this.parts.accepting()) return undefined;
+    if (request.method !== 'REGISTER' && request.method !== 'INVITE') return undefined;
+    const challenge = this.parts.authenticator.challengeUncredentialed(request);
+    if (challenge === undefined || challenge.ok) return undefined;
+    return makeResponse(request, challenge.status, { toTag: makeTag(), headers: challenge.headers });
+  }
+
   onRequest(request: SipRequest, tx: ServerTransaction): void {
     if (request.toTag !== undefined) return this.inDialog(request, tx);
     switch (request.method) {

@@ -2,6 +2,8 @@
 export interface TransactionCounters {
   clientTransactionsCreated: number;
   serverTransactionsCreated: number;
+  /** New requests the TU answered from the request alone, without a transaction (§8.2.7). */
+  statelessResponses: number;
   /** Requests that matched a live server transaction (§17.2.3) and were handled by it. */
   requestRetransmissions: number;
   /** ACKs passed to the TU because no transaction owned them (ACK for 2xx). */
@@ -26,6 +28,7 @@ export function makeCounters(): TransactionCounters {
   return {
     clientTransactionsCreated: 0,
     serverTransactionsCreated: 0,
+    statelessResponses: 0,
     requestRetransmissions: 0,
     acksToUser: 0,
     cancelsDelivered: 0,

@@ -86,6 +86,8 @@ export class TransactionLayer {
       return existing.handle({ type: 'request', request });
     }
     if (request.method === 'CANCEL') return this.receiveCancel(request, source, key);
+    const stateless = this.user.answerStatelessly?.(request, source);
+    if (stateless !== undefined) return this.sendStateless(stateless, request, source);
     const tx = this.createServer(request, source, key);
     this.deliver(request, tx);
     if (tx instanceof InviteServerTransaction) tx.start();
@@ -167,6 +169,15 @@ export class TransactionLayer {
     if (invite.state !== 'Proceeding') return;
     this.stats.cancelsDelivered++;
     this.user.onCancel(cancel, invite);
+  }
+
+  /**
+   * §8.2.7: a stateless answer is sent once; a lost one is answered again when the request is
+   * retransmitted, and its ACK, matching no transaction, reaches the TU, which drops it.
+   */
+  private sendStateless(response: SipResponse, request: SipRequest, source: MessageSource): void {
+    this.stats.statelessResponses++;
+    this.context.sender.send(response, this.responseTarget(request, source));
   }
 
   /** §17.2.3 lookup, with the To tag check that RFC 2543 matching adds. */

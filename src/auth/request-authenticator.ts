@@ -57,6 +57,16 @@ export class RequestAuthenticator {
     return this.challenge(asRegistrar, stale);
   }
 
+  /**
+   * The challenge for a request that carries no credentials for us at all (every phone's first
+   * try), which needs no lookup and no state; undefined when there are credentials to verify.
+   */
+  challengeUncredentialed(request: SipRequest): AuthResult | undefined {
+    const asRegistrar = request.method === 'REGISTER';
+    if (request.has(asRegistrar ? 'Authorization' : 'Proxy-Authorization')) return undefined;
+    return this.challenge(asRegistrar, false);
+  }
+
   private challenge(asRegistrar: boolean, stale: boolean): AuthResult {
     const name = asRegistrar ? 'WWW-Authenticate' : 'Proxy-Authenticate';
     const headers = this.digest.challenge({ stale }).map((value) => [name, value] as const);

@@ -35,6 +35,7 @@ export class RecordingTransactionUser implements TransactionUser {
   readonly cancels: { cancel: SipRequest; inviteTx: InviteServerTransaction }[] = [];
   readonly stray: SipResponse[] = [];
   onNewRequest: ((request: SipRequest, tx: ServerTransaction) => void) | undefined;
+  answerStatelessly: ((request: SipRequest, source: MessageSource) => SipResponse | undefined) | undefined = undefined;
 
   onRequest(request: SipRequest, tx: ServerTransaction): void {
     this.requests.push({ request, tx });
