@@ -20,6 +20,8 @@ export interface TcpConnectionOptions {
   readonly remote: { readonly address: string; readonly port: number };
   readonly clock: Clock;
   readonly idleMs: number;
+  /** Once a message's first byte has arrived, how long the rest of it may take. */
+  readonly messageDeadlineMs: number;
   /** Outbound only: how long the TCP handshake may take. */
   readonly connectTimeoutMs: number;
   /** Beyond this many unsent bytes the peer is not reading and the connection is dropped. */
@@ -35,7 +37,10 @@ interface PendingWrite {
 
 const PONG = Buffer.from('\r\n');
 
-/** One TCP connection: framing, keep-alive answers, writes queued until connected, idle close. */
+/**
+ * One TCP connection: framing, keep-alive answers, writes queued until connected, and closing
+ * when idle or when a message started is not completed in time.
+ */
 export class TcpConnection {
   readonly flowId: string;
   readonly outbound: boolean;
@@ -47,6 +52,9 @@ export class TcpConnection {
   private pending: PendingWrite[] = [];
   private lastActivity: number;
   private idleTimer: TimerHandle | undefined;
+  /** When the first byte of the message still being framed arrived; undefined between messages. */
+  private messageStartedAt: number | undefined;
+  private messageTimer: TimerHandle | undefined;
   private closing = false;
   private failure: string | undefined;
   private local: { address: string; port: number } | undefined;
@@ -93,7 +101,7 @@ export class TcpConnection {
   /** Closes at once; queued writes fail. Idempotent. */
   destroy(): void {
     this.closing = true;
-    this.idleTimer?.cancel();
+    this.cancelTimers();
     this.socket.destroy();
   }
 
@@ -112,11 +120,28 @@ export class TcpConnection {
 
   private onData(chunk: Buffer): void {
     this.touch();
+    let completed = false;
     for (const event of this.framer.push(chunk)) {
       // A handler above may have closed us (or the whole transport) mid-chunk.
       if (this.closing) return;
+      completed ||= event.type === 'message';
       this.handle(event);
     }
+    if (!this.closing) this.trackMessageStart(completed);
+  }
+
+  /**
+   * Bytes held by the framer mean a message has begun; keep-alive CRLFs are never held, so they
+   * start no deadline. A message completed in this chunk means any held bytes began a new one.
+   */
+  private trackMessageStart(completed: boolean): void {
+    if (this.framer.bufferedBytes === 0) {
+      this.messageStartedAt = undefined;
+      return;
+    }
+    if (this.messageStartedAt !== undefined && !completed) return;
+    this.messageStartedAt = this.options.clock.now();
+    if (this.messageTimer === undefined) this.armMessageDeadline(this.options.messageDeadlineMs);
   }
 
   private handle(event: FramerEvent): void {
@@ -137,7 +162,7 @@ export class TcpConnection {
     this.owner.onFramingError(error);
     this.failure ??= error.reason;
     this.closing = true;
-    this.idleTimer?.cancel();
+    this.cancelTimers();
     const answer = framingErrorResponse(error);
     if (answer === undefined) this.socket.destroy();
     else this.socket.end(answer, () => this.socket.destroy());
@@ -145,7 +170,7 @@ export class TcpConnection {
 
   private onClose(): void {
     this.closing = true;
-    this.idleTimer?.cancel();
+    this.cancelTimers();
     const reason = this.failure ?? 'Connection closed';
     const pending = this.pending;
     this.pending = [];
@@ -176,6 +201,28 @@ export class TcpConnection {
     });
     this.socket.once('connect', () => timer.cancel());
     this.socket.once('close', () => timer.cancel());
+  }
+
+  /**
+   * RFC 3261 §18.3: a message ends where its Content-Length says, so one never completed can get
+   * no answer; close rather than hold the connection and its bytes until the idle timeout
+   * (slowloris). Like the idle timer it is re-armed for the remainder, and a deadline that lapses
+   * between messages is simply not re-armed, so steady traffic never churns timers.
+   */
+  private armMessageDeadline(delayMs: number): void {
+    this.messageTimer = this.options.clock.setTimer(delayMs, () => {
+      this.messageTimer = undefined;
+      if (this.messageStartedAt === undefined) return;
+      const age = this.options.clock.now() - this.messageStartedAt;
+      if (age >= this.options.messageDeadlineMs) this.abort('Message not completed in time');
+      else this.armMessageDeadline(this.options.messageDeadlineMs - age);
+    });
+  }
+
+  private cancelTimers(): void {
+    this.idleTimer?.cancel();
+    this.messageTimer?.cancel();
+    this.messageTimer = undefined;
   }
 
   /** One timer per connection, re-armed for the remainder, so traffic never churns timers. */

@@ -19,6 +19,12 @@ export interface TcpLimits {
   readonly inboundIdleMs?: number;
   /** Idle time before closing a connection we opened. Default 64*T1. */
   readonly outboundIdleMs?: number;
+  /**
+   * Once the first byte of a message has arrived, how long the whole message (headers and
+   * Content-Length body) may take before the connection is closed; keep-alive CRLFs between
+   * messages start nothing. Default 64*T1 (32 s).
+   */
+  readonly messageDeadlineMs?: number;
   /** How long an outbound TCP handshake may take. Default 10 s. */
   readonly connectTimeoutMs?: number;
   /** Unsent bytes beyond which a peer that does not read is dropped. Default 1 MiB. */
@@ -36,6 +42,7 @@ export interface TcpTransportOptions extends TcpLimits {
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_INBOUND_IDLE_MS = 15 * 60_000;
 export const DEFAULT_OUTBOUND_IDLE_MS = 64 * DEFAULT_TIMER_BASE.t1;
+export const DEFAULT_MESSAGE_DEADLINE_MS = 64 * DEFAULT_TIMER_BASE.t1;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_WRITE_BUFFER = 1024 * 1024;
 
@@ -189,6 +196,7 @@ export class TcpTransport implements Transport, TcpConnectionOwner {
       remote,
       clock: o.clock,
       idleMs: outbound ? (o.outboundIdleMs ?? DEFAULT_OUTBOUND_IDLE_MS) : (o.inboundIdleMs ?? DEFAULT_INBOUND_IDLE_MS),
+      messageDeadlineMs: o.messageDeadlineMs ?? DEFAULT_MESSAGE_DEADLINE_MS,
       connectTimeoutMs: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       maxWriteBuffer: o.maxWriteBuffer ?? DEFAULT_MAX_WRITE_BUFFER,
       framer: o.framer ?? {},

@@ -140,6 +140,22 @@ describe('StreamFramer: keep-alives', () => {
     expect(events).toEqual([{ type: 'message', bytes: m }]);
   });
 
+  it('holds bytes from the first byte of a message to its last, and never for keep-alive CRLFs', () => {
+    // The TCP transport reads "a message has begun" from bufferedBytes to start its read deadline.
+    const m = message('body');
+    const framer = new StreamFramer();
+    framer.push(Buffer.from('\r\n\r\n\r'));
+    expect(framer.bufferedBytes).toBe(0);
+    framer.push(Buffer.from('\n'));
+    expect(framer.bufferedBytes).toBe(0);
+    for (let i = 0; i < m.length - 1; i++) {
+      framer.push(m.subarray(i, i + 1));
+      expect(framer.bufferedBytes).toBeGreaterThan(0);
+    }
+    expect(messages(framer.push(m.subarray(m.length - 1)))).toEqual([m]);
+    expect(framer.bufferedBytes).toBe(0);
+  });
+
   it('a CRLF inside a header section is not a ping', () => {
     const m = message('');
     const events = feedAll(new StreamFramer(), bytewise(m));

@@ -35,6 +35,10 @@ async function server(host = '127.0.0.1'): Promise<Awaited<ReturnType<typeof tcp
   return s;
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
 function status(bytes: Buffer | undefined): number | undefined {
   const m = bytes && parseMessage(bytes, { stream: true });
   return m instanceof SipResponse ? m.status : undefined;
@@ -180,6 +184,39 @@ describe('TCP transport', () => {
     clock.advance(3_000);
     await waitFor(() => peer.peers[0]?.closed === true, 'the outbound connection to close 5 s after its last use');
     expect(layer.connectionCount).toBe(0);
+  });
+
+  it('closes a connection whose message is not completed in time; a slow complete one is served and others carry on', async () => {
+    const deadlineMs = 300;
+    const { layer, user, port } = await startLayer('127.0.0.1', { tcp: { messageDeadlineMs: deadlineMs } });
+    const quiet = await connect('127.0.0.1', port);
+    quiet.socket.write(request('SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKq1'));
+    await waitFor(() => user.requests.length === 1, 'the quiet connection to be served');
+    const stalled = await connect('127.0.0.1', port);
+    const slow = await connect('127.0.0.1', port);
+    const half = request('SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKstall');
+    const whole = request('SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKslow');
+    const started = performance.now();
+    stalled.socket.write(half.subarray(0, half.length >> 1));
+    slow.socket.write(whole.subarray(0, whole.length >> 1));
+    await sleep(deadlineMs / 3);
+    slow.socket.write(whole.subarray(whole.length >> 1));
+    await waitFor(() => user.requests.length === 2, 'the slow request');
+    const { request: r, source } = user.requests[1] as (typeof user.requests)[number];
+    expect(r.topVia?.branch).toBe('z9hG4bKslow');
+    layer.sendResponse(makeResponse(r, 200), source);
+    await waitFor(() => slow.messages.length === 1, 'the response to the slow request');
+    expect(status(slow.messages[0])).toBe(200);
+    await waitFor(() => stalled.closed, 'the stalled connection to close');
+    // The wheel fires a timer late, never early.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(deadlineMs);
+    expect(stalled.rawText).toBe('');
+    await sleep(started + 1.5 * deadlineMs - performance.now());
+    expect(slow.closed).toBe(false);
+    expect(quiet.closed).toBe(false);
+    quiet.socket.write(request('SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKq2'));
+    await waitFor(() => user.requests.length === 3, 'the quiet connection to be served again');
+    expect(layer.connectionCount).toBe(2);
   });
 
   it('refuses connections beyond the limit', async () => {
