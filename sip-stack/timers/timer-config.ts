@@ -32,7 +32,15 @@ export interface TimerConfig extends TimerBase {
   /** RFC 6026 §8.4/8.7 Timer L and M: linger in Accepted: 64*T1. */
   l: number;
   m: number;
+  /**
+   * §17.2.1: an INVITE server transaction owes 100 (Trying) if the TU has not answered within
+   * 200 ms; it sends one after this delay (under 200 ms) unless the TU answered first.
+   */
+  trying: number;
 }
+
+/** Below §17.2.1's 200 ms, with room for a timer wheel tick and a busy event loop. */
+const TRYING_DELAY_MS = 100;
 
 export const DEFAULT_TIMER_BASE: TimerBase = { t1: 500, t2: 4000, t4: 5000 };
 
@@ -55,5 +63,6 @@ export function makeTimerConfig(base: TimerBase = DEFAULT_TIMER_BASE): TimerConf
     k: t4,
     l: sixtyFourT1,
     m: sixtyFourT1,
+    trying: Math.min(TRYING_DELAY_MS, t1),
   };
 }

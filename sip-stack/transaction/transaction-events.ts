@@ -1,8 +1,11 @@
 import type { MessageSource, TransportError } from '../transport/transport-types.js';
 import type { SipRequest, SipResponse } from '../message/sip-message.js';
 
-/** The timers of RFC 3261 Table 4, plus L (RFC 6026 §7.1) and M (§7.2), that transactions run. */
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
+/**
+ * The timers of RFC 3261 Table 4, plus L (RFC 6026 §7.1) and M (§7.2), that transactions run,
+ * and Trying: when a pending INVITE is owed its 100 (§17.2.1).
+ */
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'Trying';
 
 /** A response from the network, matched to the transaction (§17.1.3). */
 export interface ResponseReceived {
@@ -48,7 +51,7 @@ export interface TuCancels {
 
 export type InviteClientTimer = 'A' | 'B' | 'D' | 'M';
 export type NonInviteClientTimer = 'E' | 'F' | 'K';
-export type InviteServerTimer = 'G' | 'H' | 'I' | 'L';
+export type InviteServerTimer = 'G' | 'H' | 'I' | 'L' | 'Trying';
 export type NonInviteServerTimer = 'J';
 
 export type InviteClientEvent = ResponseReceived | TimerFired<InviteClientTimer> | TransportFailed | TuCancels;

@@ -11,7 +11,8 @@ import { answer, request, source } from './sip-fixtures.js';
 const timers = makeTimerConfig();
 const { t1, t2 } = timers;
 
-function setup(protocol: TransportProtocol = 'udp') {
+/** A transaction the TU has seen; unless `owedTrying` is false, past the delay its 100 waits for. */
+function setup(protocol: TransportProtocol = 'udp', owedTrying = true) {
   const clock = new FakeClock();
   const sender = new FakeSender();
   const acks: SipRequest[] = [];
@@ -31,6 +32,7 @@ function setup(protocol: TransportProtocol = 'udp') {
   tx.onTimeout = (t) => { timeouts.push(t); };
   tx.onTransportError = (e) => { errors.push(e); };
   tx.start();
+  if (owedTrying) clock.advance(timers.trying);
   const ack = (toTag = 'bobtag'): SipRequest => request({ method: 'ACK', protocol, toTag });
   return { clock, sender, acks, timeouts, errors, invite, tx, ack, terminated: () => terminated };
 }
@@ -39,7 +41,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1)', () => 
   describe.each(['udp', 'tcp'] as const)('over %s', (protocol) => {
     const reliable = protocol === 'tcp';
 
-    it('MUST send 100 (Trying) at once and enter Proceeding', () => {
+    it('MUST send 100 (Trying) once the TU has not answered within the Trying delay (< 200 ms), and enter Proceeding', () => {
       const { sender, tx } = setup(protocol);
       expect(tx.state).toBe('Proceeding');
       const [trying] = sender.responses(100);
@@ -47,6 +49,24 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1)', () => 
       expect(trying?.topVia.branch).toBe('z9hG4bK776asdhds');
       expect(sender.last().target).toEqual(source(protocol));
       expect(tx.lastStatus).toBe(100);
+    });
+
+    it('sends no 100 when the TU answers within the Trying delay (§17.2.1: 200 ms)', () => {
+      const { clock, sender, tx, invite } = setup(protocol, false);
+      expect(timers.trying).toBeLessThan(200);
+      clock.advance(timers.trying - 1);
+      tx.respond(answer(invite, 180));
+      clock.runAll();
+      expect(sender.responses().map((r) => r.status)).toEqual([180]);
+    });
+
+    it('sends the owed 100 at once to a retransmitted INVITE, and only once', () => {
+      const { clock, sender, tx, invite } = setup(protocol, false);
+      expect(sender.responses(100)).toHaveLength(0);
+      tx.handle({ type: 'request', request: invite });
+      expect(sender.responses(100)).toHaveLength(1);
+      clock.advance(timers.trying);
+      expect(sender.responses(100)).toHaveLength(1);
     });
 
     it('MUST send provisional responses from the TU and stay in Proceeding', () => {
@@ -215,7 +235,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §7.1)', () => 
 
   describe('Timer G (unreliable transports only)', () => {
     it('MUST retransmit the final at T1, 2*T1, 4*T1... capped at T2, until Timer H', () => {
-      const { clock, sender, tx, invite, timeouts } = setup('udp');
+      const { clock, sender, tx, invite, timeouts } = setup('udp', false);
       tx.respond(answer(invite, 486));
       const times: number[] = [];
       for (let at = 0, interval = t1; at + interval < timers.h; interval = Math.min(2 * interval, t2)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layerHarness } from './layer-harness.js';
+import { layerHarness, timers } from './layer-harness.js';
 import { answer, request, source } from './sip-fixtures.js';
 import type { SipRequest, SipResponse } from '../../../../sip-stack/message/sip-message.js';
 
@@ -35,10 +35,11 @@ describe('TransactionLayer: stateless answers (RFC 3261 §8.2.7)', () => {
   });
 
   it('gives every request the TU does not answer statelessly a transaction as before', () => {
-    const { layer, sender, user } = layerHarness();
+    const { layer, sender, user, clock } = layerHarness();
     user.answerStatelessly = challenging;
     layer.receiveRequest(request({ extra: ['Proxy-Authorization: Digest username="alice"'], branch: 'z9hG4bKcreds' }), source());
     expect(user.requests).toHaveLength(1);
+    clock.advance(timers.trying);
     expect(sender.responses(100)).toHaveLength(1);
     expect(layer.counters()).toMatchObject({ statelessResponses: 0, serverTransactionsCreated: 1 });
   });

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { makeCancel } from '../../../../sip-stack/message/make-cancel.js';
 import { InviteServerTransaction } from '../../../../sip-stack/transaction/invite-server-transaction.js';
 import { NonInviteServerTransaction } from '../../../../sip-stack/transaction/non-invite-server-transaction.js';
-import { layerHarness } from './layer-harness.js';
+import { layerHarness, timers } from './layer-harness.js';
 import { answer, request, requestOf, source } from './sip-fixtures.js';
 
 describe('TransactionLayer: requests from the network', () => {
-  it('MUST create an INVITE server transaction for a new INVITE, send 100 and pass the INVITE to the TU', () => {
-    const { layer, sender, user } = layerHarness();
+  it('MUST create an INVITE server transaction for a new INVITE, pass it to the TU and send 100 unless the TU answers first', () => {
+    const { layer, sender, user, clock } = layerHarness();
     const invite = request();
     layer.receiveRequest(invite, source());
+    expect(sender.responses(100)).toHaveLength(0);
+    clock.advance(timers.trying);
     expect(user.requests).toHaveLength(1);
     expect(user.requests[0]?.request).toBe(invite);
     expect(user.lastTx()).toBeInstanceOf(InviteServerTransaction);
@@ -27,8 +29,9 @@ describe('TransactionLayer: requests from the network', () => {
   });
 
   it('MUST absorb a retransmitted INVITE into its transaction, not pass it to the TU again', () => {
-    const { layer, sender, user } = layerHarness();
+    const { layer, sender, user, clock } = layerHarness();
     layer.receiveRequest(request(), source());
+    clock.advance(timers.trying);
     layer.receiveRequest(request(), source());
     expect(user.requests).toHaveLength(1);
     expect(sender.responses(100)).toHaveLength(2);
@@ -54,8 +57,9 @@ describe('TransactionLayer: requests from the network', () => {
 
   it('sends responses where the responseTarget option says', () => {
     const elsewhere = { protocol: 'udp' as const, address: '203.0.113.9', port: 5999 };
-    const { layer, sender } = layerHarness({ responseTarget: () => elsewhere });
+    const { layer, sender, clock } = layerHarness({ responseTarget: () => elsewhere });
     layer.receiveRequest(request(), source());
+    clock.advance(timers.trying);
     expect(sender.last().target).toEqual(elsewhere);
   });
 
@@ -175,8 +179,9 @@ describe('TransactionLayer: RFC 2543 peers (no magic cookie)', () => {
   const legacy = (spec: Parameters<typeof request>[0] = {}) => request({ branch: null, ...spec });
 
   it('MUST absorb a retransmitted INVITE matched by Request-URI, tags, Call-ID, CSeq and top Via', () => {
-    const { layer, user, sender } = layerHarness();
+    const { layer, user, sender, clock } = layerHarness();
     layer.receiveRequest(legacy(), source());
+    clock.advance(timers.trying);
     layer.receiveRequest(legacy(), source());
     expect(user.requests).toHaveLength(1);
     expect(sender.responses(100)).toHaveLength(2);
