@@ -38,6 +38,8 @@ export interface CpsOptions {
   readonly direct?: boolean;
   readonly dir: string;
   readonly mediaPorts: readonly [number, number];
+  /** Another build's dist/src/cli.js to measure with the same ladder (before/after figures). */
+  readonly baselineCli?: string;
   /** Extra node flags for the switch (profiling). */
   readonly nodeArgs?: readonly string[];
 }
@@ -51,6 +53,8 @@ export interface CpsResults {
    */
   readonly kamailioLenient?: LadderResult;
   readonly softswitch: LadderResult;
+  /** The same ladder through the build of BENCH_BASELINE. */
+  readonly baseline?: LadderResult;
 }
 
 export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResults> {
@@ -112,20 +116,36 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
   }
 
   stage.say('cps: sipp -> softswitch (digest auth on every INVITE, relay ports, SDP rewrite) -> sipp');
-  const swDir = join(options.dir, 'softswitch');
+  const softswitch = await switchLadder('softswitch', undefined, options, stage);
+  let baseline: LadderResult | undefined;
+  if (options.baselineCli !== undefined) {
+    stage.say(`cps: the same through the baseline build ${options.baselineCli}`);
+    baseline = await switchLadder('baseline', options.baselineCli, options, stage);
+  }
+  return {
+    ...(direct ? { direct } : {}), ...(kamailio ? { kamailio } : {}), ...(kamailioLenient ? { kamailioLenient } : {}), softswitch,
+    ...(baseline ? { baseline } : {}),
+  };
+}
+
+/** The switch ladder: this build, or another build's CLI (`cli`) under the same load. */
+async function switchLadder(name: string, cli: string | undefined, options: CpsOptions, stage: Stage): Promise<LadderResult> {
+  const log = join(options.dir, 'cps.log');
+  const calls = (rate: number): number => Math.max(10, Math.round(rate * options.seconds));
+  const swDir = join(options.dir, name);
   const sw = await BenchSwitch.start({
     dir: swDir, callers: 1000, mediaPorts: options.mediaPorts, mediaTimeout: 60, nodeArgs: options.nodeArgs ?? [],
+    ...(cli !== undefined ? { cli } : {}),
   });
-  let softswitch: LadderResult;
   try {
     const users = injectionFile(join(swDir, 'callers.csv'), callerIds(1000));
     await sw.registerDevice(CALLEE, UAS_PORT, log);
     const suas = await startUas(UAS_PORT, options.dir);
     try {
-      softswitch = await ladder('softswitch', options, stage, async (rate) => {
+      return await ladder(name, options, stage, async (rate) => {
         const cpu = new CpuWindow(() => [sw.pid]);
         const drops = dropWindow({ server: sw.sipPort, uac: UAC_PORT, uas: UAS_PORT });
-        const outDir = join(options.dir, `softswitch-${tryTag('softswitch', rate)}`);
+        const outDir = join(options.dir, `${name}-${tryTag(name, rate)}`);
         const run = await cpsRun(sw.target, rate, calls(rate), {
           scenario: 'uac_auth.xml', extraArgs: ['-s', CALLEE, '-inf', users], outDir, log,
         });
@@ -142,7 +162,6 @@ export async function runCps(options: CpsOptions, stage: Stage): Promise<CpsResu
   } finally {
     await sw.stop();
   }
-  return { ...(direct ? { direct } : {}), ...(kamailio ? { kamailio } : {}), ...(kamailioLenient ? { kamailioLenient } : {}), softswitch };
 }
 
 function fromRun(

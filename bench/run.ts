@@ -24,6 +24,7 @@ import { dropText, type LadderResult, type Stage } from './ladder.js';
  *   BENCH_PROFILE_RATE=N     calls/s of the cps profile (default 600); BENCH_PROFILE_REG_RATE (default 2000)
  *   BENCH_OUT=dir            where logs, sipp statistics and results.json go (default bench/out/<time>)
  *   BENCH_CPS_RATES, BENCH_REG_RATES, BENCH_CONC_STEPS, BENCH_MEDIA_CONC: comma-separated overrides
+ *   BENCH_BASELINE=path      another build's dist/src/cli.js: the cps ladder runs through it too, side by side
  *   BENCH_ANCHORS=0          skip Kamailio and rtpengine;  BENCH_CPS_DIRECT=0  skip sipp -> sipp in the cps stage
  */
 interface Row {
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
       await attempt('cps', async () => {
         const cps = await runCps({
           ...cpsSize, repeats, anchors, direct: process.env.BENCH_CPS_DIRECT !== '0', dir: join(out, 'cps'), mediaPorts: MEDIA_PORTS,
+          ...(process.env.BENCH_BASELINE ? { baselineCli: process.env.BENCH_BASELINE } : {}),
         }, stage);
         results.cps = cps;
         rows.push(...cpsRows(cps, repeats));
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
 
 function cpsRows(cps: CpsResults, repeats: number): Row[] {
   const rows = [ladderRow('calls/s (INVITE..BYE)', cps.softswitch, 'calls/s', repeats, 'auth on every INVITE, relay ports, SDP rewrite; target >= 1,500')];
+  if (cps.baseline) rows.push(ladderRow('calls/s (INVITE..BYE)', cps.baseline, 'calls/s', repeats, 'the build of BENCH_BASELINE, same load'));
   if (cps.kamailio) rows.push(ladderRow('calls/s (INVITE..BYE)', cps.kamailio, 'calls/s', repeats, 'stateful proxy, no auth, no media (anchor ~1,750)'));
   if (cps.kamailioLenient) {
     rows.push(ladderRow('calls/s (INVITE..BYE)', cps.kamailioLenient, 'calls/s', repeats,

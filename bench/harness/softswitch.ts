@@ -38,6 +38,8 @@ export interface SwitchOptions {
   readonly mediaTimeout: number;
   /** Extra node flags, e.g. --cpu-prof. */
   readonly nodeArgs?: readonly string[];
+  /** Another build's dist/src/cli.js, to measure it side by side with this one (BENCH_BASELINE). */
+  readonly cli?: string;
 }
 
 export class BenchSwitch {
@@ -81,7 +83,7 @@ export class BenchSwitch {
     ].join('\n');
     const configPath = join(options.dir, 'softswitch.yaml');
     writeFileSync(configPath, config);
-    const proc = start('softswitch', process.execPath, [...(options.nodeArgs ?? []), CLI, '--config', configPath], {
+    const proc = start('softswitch', process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, '--config', configPath], {
       cwd: options.dir, log: join(options.dir, 'softswitch.log'),
     });
     const sw = new BenchSwitch(proc, sipPort, adminPort, options.dir);
