@@ -34,6 +34,14 @@ export interface MediaRelayOptions {
   readonly clock?: Clock;
   /** Default: real UDP sockets. */
   readonly sockets?: SocketFactory;
+  /**
+   * Once a phone sends from the address and port its SDP names, connect the RTP socket facing it
+   * to that source: the kernel then refuses every other source (those packets never reach the
+   * relay, so `dropped` does not count them) and each send skips the route lookup, which makes
+   * forwarding cheaper. Phones behind NAT are not pinned, since their SDP source may re-latch.
+   * Default false.
+   */
+  readonly kernelSourceFilter?: boolean;
   /** o= username of the SDP the relay writes; default '-'. */
   readonly originUsername?: string;
   /** A key pressed on leg `legId`'s phone, from RFC 4733 telephone-events; reported once per press. */
@@ -196,6 +204,7 @@ export class MediaRelay {
       allocator: this.allocator,
       sockets: this.sockets,
       bindAddress: this.options.bindAddress,
+      kernelSourceFilter: this.options.kernelSourceFilter ?? false,
       rtp: new RtpPacket(),
       event: new TelephoneEvent(),
       onDigit: (owner: StreamOwner, digit: DtmfDigit) => this.report(() => this.options.onDigit?.(owner.callId, owner.id, digit)),

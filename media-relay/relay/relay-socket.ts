@@ -11,6 +11,13 @@ export type PacketHandler = (packet: Buffer, source: PacketSource) => void;
 export interface RelaySocket {
   /** Sends `packet` as is (no copy). */
   send(packet: Buffer, port: number, address: string): void;
+  /**
+   * Ties the socket to one peer (a connected UDP socket): the kernel refuses datagrams from any
+   * other source before they reach the handler, and sends to the peer skip the per-packet route
+   * lookup. `undefined` unties it. The caller still filters sources itself: this only moves the
+   * refusal into the kernel. A send to another destination unties the socket first.
+   */
+  pin(peer: PacketSource | undefined): void;
   /** Idempotent. */
   close(): void;
 }

@@ -16,7 +16,10 @@ export interface StreamStats {
   readonly packets: number;
   readonly bytes: number;
   readonly rtcpPackets: number;
-  /** Packets refused: wrong source after latching, or not RTP/RTCP. */
+  /**
+   * Packets refused: wrong source after latching, or not RTP/RTCP. With kernelSourceFilter, what
+   * other sources send to a pinned RTP port is refused by the kernel and not counted here.
+   */
   readonly dropped: number;
   /** From RTP sequence gaps (RFC 3550 A.3). */
   readonly lost: number;

@@ -43,6 +43,9 @@ export class RelayStream {
   private rtcpTargetAddress = '';
   private rtcpTargetPort = 0;
   private sendBlocked = false;
+  /** Pin the RTP socket once the latch holds the source the SDP names (kernelSourceFilter). */
+  private pinWanted = false;
+  private pinned = false;
   private closed = false;
   /** Telephone-event packets held back for the application (copies: the socket reuses nothing, but be safe). */
   private held: Buffer[] = [];
@@ -109,6 +112,8 @@ export class RelayStream {
     this.rtcpTargetPort = this.rtcpTargetAddress === '' ? 0 : remote?.rtcpPort ?? 0;
     this.rtpLatch.reset(this.rtpTargetAddress, this.rtpTargetPort, newPhone);
     this.rtcpLatch.reset(this.rtcpTargetAddress, this.rtcpTargetPort, newPhone);
+    this.unpin();
+    this.pinWanted = this.hooks.kernelSourceFilter && this.rtpTargetPort !== 0;
     this.events.reset();
     this.arm();
   }
@@ -150,7 +155,10 @@ export class RelayStream {
     const kind = classifyMuxedPacket(packet, 0, packet.length);
     if (!this.rtpLatch.admit(source.address, source.port, kind !== 'other')) {
       this.dropped++;
-    } else if (kind === 'rtp') {
+      return;
+    }
+    if (this.pinWanted) this.pinToPhone();
+    if (kind === 'rtp') {
       this.receiveRtp(packet);
     } else if (kind === 'rtcp') {
       this.receiveRtcp(packet);
@@ -165,6 +173,26 @@ export class RelayStream {
     if (isRtcp && this.rtcpLatch.admit(source.address, source.port, true)) this.receiveRtcp(packet);
     else this.dropped++;
   };
+
+  /**
+   * Once the source the SDP names holds the latch, the latch admits nobody else until signalling
+   * resets it, so the kernel may refuse the others. A phone latched from elsewhere (NAT) can
+   * still be re-latched by its SDP source, so it stays unpinned.
+   */
+  private pinToPhone(): void {
+    const latch = this.rtpLatch;
+    const socket = this.rtpSocket;
+    if (socket === undefined || latch.port !== this.rtpTargetPort || latch.address !== this.rtpTargetAddress) return;
+    socket.pin({ address: latch.address, port: latch.port });
+    this.pinWanted = false;
+    this.pinned = true;
+  }
+
+  private unpin(): void {
+    if (!this.pinned) return;
+    this.pinned = false;
+    this.rtpSocket?.pin(undefined);
+  }
 
   private receiveRtp(packet: Buffer): void {
     this.packets++;

@@ -21,6 +21,8 @@ export interface StreamHooks {
   readonly allocator: PortAllocator;
   readonly sockets: SocketFactory;
   readonly bindAddress: string;
+  /** Pin each RTP socket to its phone once the phone sends from where its SDP says. */
+  readonly kernelSourceFilter: boolean;
   readonly rtp: RtpPacket;
   readonly event: TelephoneEvent;
   onDigit(owner: StreamOwner, digit: DtmfDigit): void;

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { BindResult, PacketHandler, RelaySocket, SocketFactory } from './relay-socket.js';
+import { literalFamily, literalLookup } from './literal-lookup.js';
+import type { BindResult, PacketHandler, PacketSource, RelaySocket, SocketFactory } from './relay-socket.js';
 
 function ignore(): void {}
 
@@ -14,7 +15,7 @@ export class UdpSocketFactory implements SocketFactory {
 
   bind(address: string, port: number, onPacket: PacketHandler): Promise<BindResult> {
     return new Promise((resolve) => {
-      const socket = createSocket(isIPv6(address) ? 'udp6' : 'udp4');
+      const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup });
       const onError = (error: NodeJS.ErrnoException): void => {
         closeQuietly(socket);
         resolve({ ok: false, code: error.code ?? 'EUNKNOWN' });
@@ -22,7 +23,8 @@ export class UdpSocketFactory implements SocketFactory {
       socket.once('error', onError);
       socket.bind({ address, port, exclusive: true }, () => {
         socket.off('error', onError);
-        // Send errors (ICMP unreachable and the like) are the far end's problem, not a crash.
+        // Send errors (ICMP unreachable, which a pinned socket also reports on receive) are the
+        // far end's problem, not a crash.
         socket.on('error', ignore);
         socket.on('message', onPacket);
         this.open++;
@@ -34,11 +36,37 @@ export class UdpSocketFactory implements SocketFactory {
 
 class UdpRelaySocket implements RelaySocket {
   private closed = false;
+  /** The connected peer; port 0 while unpinned. */
+  private peerAddress = '';
+  private peerPort = 0;
 
   constructor(private readonly socket: Socket, private readonly onClose: () => void) {}
 
   send(packet: Buffer, port: number, address: string): void {
-    if (!this.closed) this.socket.send(packet, port, address);
+    if (this.closed) return;
+    if (port === this.peerPort && port !== 0 && address === this.peerAddress) {
+      this.socket.send(packet);
+      return;
+    }
+    // dgram throws on a send with a destination while connected.
+    if (this.peerPort !== 0) this.pin(undefined);
+    this.socket.send(packet, port, address);
+  }
+
+  pin(peer: PacketSource | undefined): void {
+    if (this.closed) return;
+    if (this.peerPort !== 0) {
+      this.socket.disconnect();
+      this.peerAddress = '';
+      this.peerPort = 0;
+    }
+    // Only a literal connects at once (the lookup answers synchronously); until then a send
+    // without a destination would throw.
+    if (peer === undefined || literalFamily(peer.address) === 0) return;
+    if (connectNow(this.socket, peer)) {
+      this.peerAddress = peer.address;
+      this.peerPort = peer.port;
+    }
   }
 
   close(): void {
@@ -47,6 +75,20 @@ class UdpRelaySocket implements RelaySocket {
     this.socket.removeAllListeners('message');
     closeQuietly(this.socket);
     this.onClose();
+  }
+}
+
+/**
+ * Whether the socket is connected to `peer` on return. connect() throws on a bad port, and a
+ * connect the kernel refuses leaves the socket unconnected with an error reported a tick later.
+ */
+function connectNow(socket: Socket, peer: PacketSource): boolean {
+  try {
+    socket.connect(peer.port, peer.address);
+    socket.remoteAddress();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-import { peekSequenceNumber, peekSsrc } from './rtp-fields.js';
+import { peekSequenceNumber, peekSsrcBits } from './rtp-fields.js';
 
 const SEQ_MOD = 0x10000;
 /** RFC 3550 Appendix A.1 defaults. */
@@ -14,6 +14,7 @@ const NO_BAD_SEQUENCE = -1;
  */
 export class SequenceTracker {
   private started = false;
+  /** Kept as signed 32 bits (see peekSsrcBits). */
   private ssrc = 0;
   private baseSequence = 0;
   private maxSequence = 0;
@@ -24,12 +25,14 @@ export class SequenceTracker {
 
   /** Feeds the sequence number and SSRC of an RTP packet whose fixed header is present. */
   updateFromPacket(buf: Buffer, offset: number): void {
-    this.update(peekSsrc(buf, offset), peekSequenceNumber(buf, offset));
+    this.update(peekSsrcBits(buf, offset), peekSequenceNumber(buf, offset));
   }
 
+  /** `ssrc` signed or unsigned: only its 32 bits count. */
   update(ssrc: number, sequence: number): void {
-    if (!this.started || ssrc !== this.ssrc) {
-      this.restart(ssrc, sequence);
+    const id = ssrc | 0;
+    if (!this.started || id !== this.ssrc) {
+      this.restart(id, sequence);
       return;
     }
     const forward = (sequence - this.maxSequence) & 0xffff;
@@ -43,7 +46,7 @@ export class SequenceTracker {
         this.badSequence = (sequence + 1) & 0xffff;
         return;
       }
-      this.restart(ssrc, sequence);
+      this.restart(id, sequence);
       return;
     }
     this.received++;

@@ -9,11 +9,29 @@ export interface SentPacket {
 export class FakeSocket implements RelaySocket {
   readonly sent: SentPacket[] = [];
   closed = false;
+  /** The peer the socket is connected to, as the kernel would hold it. */
+  pinned: PacketSource | undefined = undefined;
+  /** Datagrams the kernel would have refused because the socket is pinned to another peer. */
+  refused = 0;
 
-  constructor(readonly port: number, readonly onPacket: PacketHandler, private readonly onClose: () => void) {}
+  constructor(readonly port: number, private readonly handler: PacketHandler, private readonly onClose: () => void) {}
 
   send(packet: Buffer, port: number, address: string): void {
+    if (this.pinned !== undefined && (port !== this.pinned.port || address !== this.pinned.address)) this.pinned = undefined;
     this.sent.push({ packet, port, address });
+  }
+
+  pin(peer: PacketSource | undefined): void {
+    this.pinned = peer;
+  }
+
+  /** A datagram arrives; a pinned socket only hears its peer. */
+  onPacket(packet: Buffer, from: PacketSource): void {
+    if (this.pinned !== undefined && (from.port !== this.pinned.port || from.address !== this.pinned.address)) {
+      this.refused++;
+      return;
+    }
+    this.handler(packet, from);
   }
 
   close(): void {

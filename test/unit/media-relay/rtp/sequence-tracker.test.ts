@@ -31,6 +31,21 @@ describe('SequenceTracker (RFC 3550 Appendix A.1, A.3)', () => {
     expect(tracker.lost).toBe(1);
   });
 
+  it('an SSRC of 2^31 or more is the same sender whether it comes from a packet or a number', () => {
+    const tracker = new SequenceTracker();
+    const packet = Buffer.alloc(12);
+    packet.writeUInt32BE(0xdeadbeef, 8);
+    tracker.update(0xdeadbeef, 1);
+    for (const sequence of [2, 4]) {
+      packet.writeUInt16BE(sequence, 2);
+      tracker.updateFromPacket(packet, 0);
+    }
+    tracker.update(0xdeadbeef, 5);
+    expect(tracker.lost).toBe(1);
+    tracker.update(0x5eadbeef, 100);
+    expect(tracker.lost).toBe(1);
+  });
+
   it('A.1: a big jump counts only once the next packet confirms it', () => {
     const tracker = new SequenceTracker();
     feed(tracker, [1, 2, 40000]);
