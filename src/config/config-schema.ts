@@ -60,6 +60,12 @@ const mediaSchema = z.strictObject({
   portMin: mediaPort.default(20000),
   portMax: mediaPort.default(29999),
   timeout: seconds.default(30),
+  /**
+   * Connect each RTP socket to its phone once the phone's packets come from the address its SDP
+   * names: the kernel then refuses everyone else, and forwarding costs less. Spray at such a port
+   * is no longer counted as dropped. Phones behind NAT are never pinned.
+   */
+  pinPeers: z.boolean().default(true),
 });
 
 const storeSchema = z.strictObject({ path: nonEmpty.default('./data/softswitch.db') });
