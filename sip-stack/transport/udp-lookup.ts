@@ -1,15 +1,10 @@
 import { type LookupOneOptions, lookup as dnsLookup } from 'node:dns';
+import { COLON, isDigit, isHexDigit } from '../parser/char-codes.js';
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
 const DOT = 0x2e;
-const COLON = 0x3a;
 const ZERO = 0x30;
-const NINE = 0x39;
-const LOWER_A = 0x61;
-const LOWER_F = 0x66;
-const UPPER_A = 0x41;
-const UPPER_F = 0x46;
 
 /**
  * The `lookup` of the SIP UDP sockets. dgram resolves the address of every datagram it sends;
@@ -39,7 +34,7 @@ export function isDottedQuad(s: string): boolean {
       if (digits === 0 || ++dots > 3) return false;
       digits = 0;
       octet = 0;
-    } else if (c >= ZERO && c <= NINE) {
+    } else if (isDigit(c)) {
       if (digits > 0 && octet === 0) return false;
       octet = octet * 10 + c - ZERO;
       if (++digits > 3 || octet > 255) return false;
@@ -64,8 +59,4 @@ export function looksLikeIPv6(s: string): boolean {
     else if (!(isHexDigit(c) || c === DOT)) return false;
   }
   return colons >= 2;
-}
-
-function isHexDigit(c: number): boolean {
-  return (c >= ZERO && c <= NINE) || (c >= LOWER_A && c <= LOWER_F) || (c >= UPPER_A && c <= UPPER_F);
 }
