@@ -205,6 +205,7 @@ export class MediaRelay {
       sockets: this.sockets,
       bindAddress: this.options.bindAddress,
       kernelSourceFilter: this.options.kernelSourceFilter ?? false,
+      advertiseAddress: this.options.advertiseAddress ?? this.options.bindAddress,
       rtp: new RtpPacket(),
       event: new TelephoneEvent(),
       onDigit: (owner: StreamOwner, digit: DtmfDigit) => this.report(() => this.options.onDigit?.(owner.callId, owner.id, digit)),

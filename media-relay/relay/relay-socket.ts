@@ -16,8 +16,12 @@ export interface RelaySocket {
    * other source before they reach the handler, and sends to the peer skip the per-packet route
    * lookup. `undefined` unties it. The caller still filters sources itself: this only moves the
    * refusal into the kernel. A send to another destination unties the socket first.
+   * `localAddress` is where the phone sends to (our SDP's address): connecting a socket bound to
+   * the wildcard address also fixes its local address to the route's source for the peer, and
+   * where the two differ (a host with several addresses) the socket would stop hearing the
+   * phone, so it is left untied. Returns whether the socket is tied.
    */
-  pin(peer: PacketSource | undefined): void;
+  pin(peer: PacketSource | undefined, localAddress?: string): boolean;
   /** Idempotent. */
   close(): void;
 }

@@ -183,9 +183,8 @@ export class RelayStream {
     const latch = this.rtpLatch;
     const socket = this.rtpSocket;
     if (socket === undefined || latch.port !== this.rtpTargetPort || latch.address !== this.rtpTargetAddress) return;
-    socket.pin({ address: latch.address, port: latch.port });
     this.pinWanted = false;
-    this.pinned = true;
+    this.pinned = socket.pin({ address: latch.address, port: latch.port }, this.hooks.advertiseAddress);
   }
 
   private unpin(): void {

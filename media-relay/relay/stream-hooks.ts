@@ -23,6 +23,8 @@ export interface StreamHooks {
   readonly bindAddress: string;
   /** Pin each RTP socket to its phone once the phone sends from where its SDP says. */
   readonly kernelSourceFilter: boolean;
+  /** The address phones send media to (our SDP's c=); a socket is pinned only where it stays reachable there. */
+  readonly advertiseAddress: string;
   readonly rtp: RtpPacket;
   readonly event: TelephoneEvent;
   onDigit(owner: StreamOwner, digit: DtmfDigit): void;

@@ -49,24 +49,29 @@ class UdpRelaySocket implements RelaySocket {
       return;
     }
     // dgram throws on a send with a destination while connected.
-    if (this.peerPort !== 0) this.pin(undefined);
+    if (this.peerPort !== 0) this.unpin();
     this.socket.send(packet, port, address);
   }
 
-  pin(peer: PacketSource | undefined): void {
-    if (this.closed) return;
-    if (this.peerPort !== 0) {
-      this.socket.disconnect();
-      this.peerAddress = '';
-      this.peerPort = 0;
-    }
+  pin(peer: PacketSource | undefined, localAddress?: string): boolean {
+    if (this.closed) return false;
+    if (this.peerPort !== 0) this.unpin();
     // Only a literal connects at once (the lookup answers synchronously); until then a send
     // without a destination would throw.
-    if (peer === undefined || literalFamily(peer.address) === 0) return;
-    if (connectNow(this.socket, peer)) {
-      this.peerAddress = peer.address;
-      this.peerPort = peer.port;
+    if (peer === undefined || literalFamily(peer.address) === 0 || !connectNow(this.socket, peer)) return false;
+    if (localAddress !== undefined && localAddressOf(this.socket) !== localAddress) {
+      this.socket.disconnect();
+      return false;
     }
+    this.peerAddress = peer.address;
+    this.peerPort = peer.port;
+    return true;
+  }
+
+  private unpin(): void {
+    this.socket.disconnect();
+    this.peerAddress = '';
+    this.peerPort = 0;
   }
 
   close(): void {
@@ -89,6 +94,14 @@ function connectNow(socket: Socket, peer: PacketSource): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+function localAddressOf(socket: Socket): string | undefined {
+  try {
+    return socket.address().address;
+  } catch {
+    return undefined;
   }
 }
 

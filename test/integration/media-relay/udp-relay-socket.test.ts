@@ -57,6 +57,22 @@ describe('UdpSocketFactory sockets (pin = connected UDP socket)', () => {
     expect(heard).toEqual(['a1', 'b2']);
   });
 
+  it('is not pinned where connecting would change the address it is reached at (a host with several addresses)', async () => {
+    const heard: string[] = [];
+    const port = portMin + 1;
+    const bound = await new UdpSocketFactory().bind('0.0.0.0', port, (packet) => heard.push(packet.toString()));
+    if (!bound.ok) throw new Error(`bind failed: ${bound.code}`);
+    const [a, b] = [await openPeer(), await openPeer()];
+    closers.push(() => bound.socket.close(), () => closeQuietly(a.socket), () => closeQuietly(b.socket));
+    // Phones were told 127.0.0.2; the route to a 127.0.0.1 peer leaves from 127.0.0.1.
+    expect(bound.socket.pin(a.source, '127.0.0.2')).toBe(false);
+    a.socket.send('via-second-address', port, '127.0.0.2');
+    b.socket.send('other-peer', port, '127.0.0.2');
+    await waitUntil(() => heard.length === 2, 'both datagrams');
+    expect(heard.sort()).toEqual(['other-peer', 'via-second-address']);
+    expect(bound.socket.pin(a.source, LOOPBACK)).toBe(true);
+  });
+
   it('sends to the pinned peer; a send elsewhere unpins first instead of throwing', async () => {
     const { relay, heard, a, b, toRelay } = await setup();
     relay.pin(a.source);

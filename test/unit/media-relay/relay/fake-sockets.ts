@@ -21,8 +21,9 @@ export class FakeSocket implements RelaySocket {
     this.sent.push({ packet, port, address });
   }
 
-  pin(peer: PacketSource | undefined): void {
+  pin(peer: PacketSource | undefined): boolean {
     this.pinned = peer;
+    return peer !== undefined;
   }
 
   /** A datagram arrives; a pinned socket only hears its peer. */
