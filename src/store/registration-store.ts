@@ -26,7 +26,7 @@ export class RegistrationStore {
   /** Writes not yet committed: applied together, in order, in one transaction per event-loop turn. */
   private pending: Array<() => void> = [];
   private flushScheduled: NodeJS.Immediate | undefined;
-  private readonly applyPending: () => void;
+  private readonly applyBatch: (writes: ReadonlyArray<() => void>) => void;
 
   /** `onError` hears of a failed commit (disk full, a locked file); memory stays authoritative. */
   constructor(path: string, private readonly onError: (error: unknown) => void = reportToProcess) {
@@ -40,8 +40,8 @@ export class RegistrationStore {
     this.deleteAorStmt = this.db.prepare('DELETE FROM bindings WHERE aor = ?');
     this.pruneStmt = this.db.prepare('DELETE FROM bindings WHERE expires_at <= ?');
     this.allStmt = this.db.prepare('SELECT * FROM bindings WHERE expires_at > ?');
-    this.applyPending = this.db.transaction(() => {
-      for (const write of this.pending) write();
+    this.applyBatch = this.db.transaction((writes: ReadonlyArray<() => void>) => {
+      for (const write of writes) write();
     });
   }
 
@@ -80,18 +80,36 @@ export class RegistrationStore {
     return (this.allStmt.all(now) as BindingRow[]).map(rowToBinding);
   }
 
-  /** Commits the queued writes now. */
+  /**
+   * Commits the queued writes now. Should the batch fail (a locked file, a bad row), each write
+   * is tried on its own so that one bad write does not lose the others; the first error that
+   * remains is thrown after all were tried.
+   */
   flush(): void {
     if (this.flushScheduled !== undefined) {
       clearImmediate(this.flushScheduled);
       this.flushScheduled = undefined;
     }
     if (this.pending.length === 0 || this.closed) return;
+    const writes = this.pending;
+    this.pending = [];
     try {
-      this.applyPending();
-    } finally {
-      this.pending = [];
+      this.applyBatch(writes);
+    } catch {
+      this.applyOneByOne(writes);
     }
+  }
+
+  private applyOneByOne(writes: ReadonlyArray<() => void>): void {
+    let failure: unknown;
+    for (const write of writes) {
+      try {
+        write();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   private enqueue(write: () => void): void {
@@ -109,9 +127,12 @@ export class RegistrationStore {
 
   close(): void {
     if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
   }
 }
 

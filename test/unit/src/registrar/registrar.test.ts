@@ -217,15 +217,21 @@ describe('RegistrationStore write-behind', () => {
     reader.close();
   });
 
-  it('reports a failed commit instead of throwing from the timer', async () => {
+  it('reports a failed write instead of throwing from the timer, and keeps the other writes of its batch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'softswitch-store-'));
     dirs.push(dir);
     const errors: unknown[] = [];
-    const store = new RegistrationStore(join(dir, 'reg.db'), (e) => errors.push(e));
+    const path = join(dir, 'reg.db');
+    const store = new RegistrationStore(path, (e) => errors.push(e));
     const broken = binding('2000', 5060);
+    store.save(binding('1999', 5060));
     store.save({ ...broken, callId: undefined as unknown as string });
+    store.save(binding('2001', 5060));
     await new Promise((resolve) => setImmediate(resolve));
     expect(errors).toHaveLength(1);
     store.close();
+    const reader = new RegistrationStore(path);
+    expect(reader.loadLive(Date.now()).map((b) => b.aor).sort()).toEqual(['1999', '2001']);
+    reader.close();
   });
 });
