@@ -1,7 +1,7 @@
 import type { SipRequest, SipResponse } from '../sip-stack/message/sip-message.js';
 import { makeResponse } from '../sip-stack/message/make-response.js';
 import { isSipUri, unescapeUriPart } from '../sip-stack/message/sip-uri.js';
-import { makeTag } from '../sip-stack/transaction/random-ids.js';
+import { makeTag, statelessTag } from '../sip-stack/transaction/random-ids.js';
 import type { InviteServerTransaction } from '../sip-stack/transaction/invite-server-transaction.js';
 import type { ServerTransaction } from '../sip-stack/transaction/server-transaction.js';
 import type { TransactionUser } from '../sip-stack/transaction/transaction-user.js';
@@ -52,7 +52,7 @@ export class RequestRouter implements TransactionUser {
     if (request.method !== 'REGISTER' && request.method !== 'INVITE') return undefined;
     const challenge = this.parts.authenticator.challengeUncredentialed(request);
     if (challenge === undefined || challenge.ok) return undefined;
-    return makeResponse(request, challenge.status, { toTag: makeTag(), headers: challenge.headers });
+    return makeResponse(request, challenge.status, { toTag: statelessTag(request), headers: challenge.headers });
   }
 
   onRequest(request: SipRequest, tx: ServerTransaction): void {

@@ -50,9 +50,11 @@ describe('digest challenges without a transaction (RFC 3261 §8.2.7)', () => {
     expect(toTag).not.toBe('');
     raw.received.length = 0;
     raw.send(request('ACK', 'z9hG4bKinv1', 1, toTag), sw.udp.port);
-    // A retransmitted INVITE is challenged again (there is no transaction to absorb it).
+    // A retransmitted INVITE is challenged again (there is no transaction to absorb it), with
+    // the same To tag (§8.2.7).
     raw.send(request('INVITE', 'z9hG4bKinv1', 1), sw.udp.port);
-    await raw.expect(/^SIP\/2\.0 407 /);
+    const again = await raw.expect(/^SIP\/2\.0 407 /);
+    expect(/\r\nTo: [^\r]*;tag=([^;\r]+)/.exec(again)?.[1]).toBe(toTag);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(raw.received.map((m) => m.split('\r\n')[0])).toEqual(['SIP/2.0 407 Proxy Authentication Required']);
     expect(sw.sw.stack.transactions.size()).toBe(0);
