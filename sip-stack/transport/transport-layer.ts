@@ -165,14 +165,24 @@ export class TransportLayer implements MessageSender {
    * first socket of the protocol that can reach the address family.
    */
   private pick(target: SendTarget, source: MessageSource | undefined): Transport | undefined {
-    const candidates = this.transports.filter((t) => t.protocol === target.protocol);
-    const flowId = target.flowId;
-    const withFlow = flowId === undefined ? undefined : candidates.find((t) => t.hasFlow(flowId));
-    if (withFlow) return withFlow;
-    const arrivedOn = source && candidates.find((t) => t.bound?.port === source.localPort && this.sameLocal(t, source));
-    if (arrivedOn) return arrivedOn;
+    // Loops rather than filter/find: this runs for every datagram sent.
+    const { protocol, flowId } = target;
+    if (flowId !== undefined) {
+      for (const t of this.transports) if (t.protocol === protocol && t.hasFlow(flowId)) return t;
+    }
+    if (source !== undefined) {
+      for (const t of this.transports) {
+        if (t.protocol === protocol && t.bound?.port === source.localPort && this.sameLocal(t, source)) return t;
+      }
+    }
     const family = addressFamily(target.address);
-    return candidates.find((t) => canReach(t, family)) ?? (target.protocol === 'tcp' ? candidates[0] : undefined);
+    let first: Transport | undefined;
+    for (const t of this.transports) {
+      if (t.protocol !== protocol) continue;
+      first ??= t;
+      if (canReach(t, family)) return t;
+    }
+    return protocol === 'tcp' ? first : undefined;
   }
 
   private sameLocal(transport: Transport, source: MessageSource): boolean {
