@@ -87,7 +87,7 @@ export class SipStack implements TransportUser {
   receiveMalformed(error: SipParseError, bytes: Buffer, source: MessageSource): void {
     const request = salvageRequest(bytes);
     // §18.2.1, RFC 3581 §4: the 400 goes back where the datagram came from, like any response.
-    if (request && !request.check('via')) stampReceived(request, source.address, source.port);
+    if (request) stampReceived(request, source.address, source.port);
     const verdict = request && rejectMalformed(request, error);
     if (verdict?.kind === 'reject') {
       this.answer(verdict, source);
