@@ -176,7 +176,8 @@ async function holdCalls(
     return r.calls === 0 && r.listedCalls === 0;
   }, 60_000, 500);
   if (options.drainS > 0) await waitUntil(async () => (await sw.resources()).transactions === 0, options.drainS * 1000, 1000);
-  await sleep(1000);
+  // An ended call's relay ports keep forwarding for media.linger (1 s by default) before they close.
+  await sleep(2500);
   const after = await snap();
   return { ok: counts.ok, failed: counts.failed, peakCalls, plateau: plateau ?? after, after, ...(heapPlateau ? { heapPlateau } : {}) };
 }

@@ -161,6 +161,7 @@ export class Softswitch {
       portMax: media.portMax,
       timeoutMs: media.timeout * 1000,
       kernelSourceFilter: media.pinPeers,
+      lingerMs: media.linger * 1000,
       onTimeout: (callId) => this.calls.get(callId)?.end('no media'),
       shouldForwardEvent: (callId, legId, event, timestamp) => this.inCallCodes.eventVerdict(callId, legId, event, timestamp),
       onDigit: (callId, legId, digit) => this.inCallCodes.onDigit(callId, legId, digit),

@@ -12,6 +12,7 @@ import {
 import type { Clock } from './clock.js';
 import { failure, type Failure } from './media-relay-error.js';
 import { isCallSilent, MediaTimeoutSweeper } from './media-timeout.js';
+import { LingeringCalls } from './lingering-calls.js';
 import { PortAllocator } from './port-allocator.js';
 import { RelayCall, type CallContext } from './relay-call.js';
 import type { SocketFactory } from './relay-socket.js';
@@ -42,6 +43,12 @@ export interface MediaRelayOptions {
    * Default false.
    */
   readonly kernelSourceFilter?: boolean;
+  /**
+   * How long an ended call's ports keep forwarding before they close (rtpengine calls this its
+   * delete delay): packets already on their way when the BYE arrives still reach the other
+   * phone. Default 0: delete() closes at once.
+   */
+  readonly lingerMs?: number;
   /** o= username of the SDP the relay writes; default '-'. */
   readonly originUsername?: string;
   /** A key pressed on leg `legId`'s phone, from RFC 4733 telephone-events; reported once per press. */
@@ -82,6 +89,7 @@ export class MediaRelay {
   private readonly sockets: SocketFactory;
   private readonly context: CallContext;
   private readonly sweeper: MediaTimeoutSweeper;
+  private readonly lingering: LingeringCalls;
   private disposed = false;
 
   constructor(private readonly options: MediaRelayOptions) {
@@ -97,6 +105,7 @@ export class MediaRelay {
     };
     const timeoutMs = options.timeoutMs ?? 0;
     const interval = options.sweepIntervalMs ?? Math.min(1000, Math.max(10, timeoutMs / 4));
+    this.lingering = new LingeringCalls(clock, options.lingerMs ?? 0);
     this.sweeper = new MediaTimeoutSweeper(clock, interval, (now) => this.sweep(now, timeoutMs), () => timeoutMs > 0 && this.calls.size > 0);
   }
 
@@ -131,19 +140,25 @@ export class MediaRelay {
     this.calls.get(callId)?.deleteLeg(legId);
   }
 
-  /** Closes the call's sockets and releases its ports; idempotent. */
+  /**
+   * Ends the call: it is forgotten at once, and its sockets close and its ports return after
+   * `lingerMs`; idempotent.
+   */
   delete(callId: string): void {
     const call = this.calls.get(callId);
     if (call === undefined) return;
-    call.close();
     this.calls.delete(callId);
+    if ((this.options.lingerMs ?? 0) > 0 && call.legs.size > 0) this.lingering.add(call);
+    else call.close();
     if (this.calls.size === 0) this.sweeper.stop();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const callId of [...this.calls.keys()]) this.delete(callId);
+    for (const call of this.calls.values()) call.close();
+    this.calls.clear();
+    this.lingering.closeAll();
     this.sweeper.stop();
   }
 
@@ -157,7 +172,7 @@ export class MediaRelay {
       calls: this.calls.size,
       portPairsInUse: this.allocator.inUse,
       openSockets: this.sockets.openCount,
-      timers: this.sweeper.active ? 1 : 0,
+      timers: (this.sweeper.active ? 1 : 0) + (this.lingering.timerActive ? 1 : 0),
     };
   }
 
@@ -173,7 +188,7 @@ export class MediaRelay {
     const received: ReceivedSdp = { text: sdp, session, summary: describeSession(session) };
     const call = this.calls.get(callId) ?? (create ? this.addCall(callId) : undefined);
     if (call === undefined) return failure('unknown-call', `no call ${callId}`);
-    const result = await call.serialize(() => (call.closed ? Promise.resolve(failure('call-deleted', 'the call was deleted')) : operation(call, received)));
+    const result = await call.serialize(() => (call.closed || call.ended ? Promise.resolve(failure('call-deleted', 'the call was deleted')) : operation(call, received)));
     this.dropIfEmpty(call);
     return result;
   }

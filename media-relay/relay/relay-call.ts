@@ -23,6 +23,8 @@ export class RelayCall {
   /** An answer has bridged two legs: from here on silence counts. */
   established = false;
   timedOut = false;
+  /** Ended by signalling: no operation runs on it any more, its ports only forward until closed. */
+  ended = false;
   closed = false;
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -80,9 +82,10 @@ export class RelayCall {
       });
     }
     const results = await Promise.all(jobs);
-    if (this.closed || results.includes(false)) {
+    const gone = this.closed || this.ended;
+    if (gone || results.includes(false)) {
       for (const { stream } of opened) stream.close();
-      return this.closed ? 'closed' : 'exhausted';
+      return gone ? 'closed' : 'exhausted';
     }
     for (const { leg, index, stream } of opened) leg.streams[index] = stream;
     return 'ok';
@@ -95,6 +98,15 @@ export class RelayCall {
     leg.close();
     this.legs.delete(id);
     for (const other of this.legs.values()) if (other.offeredBy === leg) other.offeredBy = undefined;
+  }
+
+  /**
+   * Ends the call but keeps its ports forwarding: key presses are passed on as they are, since
+   * nobody is left to act on them (and the Call-ID may already name a new call).
+   */
+  drain(): void {
+    this.ended = true;
+    for (const leg of this.legs.values()) for (const stream of leg.streams) if (stream !== undefined) stream.draining = true;
   }
 
   /** Closes every socket and returns every port; idempotent. */

@@ -23,6 +23,8 @@ export class RelayStream {
   /** The phone's latest description of this m-line. */
   remote: MediaLineSummary | undefined = undefined;
   muxed = false;
+  /** The call has ended and its ports only linger: telephone events pass without inspection. */
+  draining = false;
   telephoneEventPt = -1;
   packets = 0;
   bytes = 0;
@@ -200,7 +202,7 @@ export class RelayStream {
     this.sequence.updateFromPacket(packet, 0);
     const peer = this.peer;
     const pt = peekPayloadType(packet, 0);
-    if (pt === this.telephoneEventPt || (peer !== undefined && pt === peer.telephoneEventPt)) {
+    if (!this.draining && (pt === this.telephoneEventPt || (peer !== undefined && pt === peer.telephoneEventPt))) {
       const verdict = this.inspectEvent(packet);
       if (verdict === 'hold') this.held.push(Buffer.from(packet));
       if (verdict !== true) return;

@@ -66,6 +66,12 @@ const mediaSchema = z.strictObject({
    * is no longer counted as dropped. Phones behind NAT are never pinned.
    */
   pinPeers: z.boolean().default(true),
+  /**
+   * Seconds an ended call's relay ports keep forwarding before they close: the last RTP of a call
+   * is still on its way when the BYE arrives, and a port that closes a moment later also keeps
+   * the ended call's stragglers from reaching the next call on it. 0 closes at once.
+   */
+  linger: z.number().min(0).max(60).default(1),
 });
 
 const storeSchema = z.strictObject({ path: nonEmpty.default('./data/softswitch.db') });

@@ -125,6 +125,18 @@ describe('media anchored in the relay', () => {
     expect(relay.resources()).toMatchObject({ calls: 0, openSockets: 0 });
   });
 
+  it('an ended call\'s relay ports stay open for media.linger (RTP in flight at BYE), then close', async () => {
+    const { out, inc } = await established();
+    await out.hangup();
+    await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 5000, what: 'the call to end' });
+    const relay = sw.sw.mediaRelay!;
+    // Forwarding while lingering is covered by the relay's unit tests; here: the switch wires it.
+    expect(relay.resources()).toMatchObject({ calls: 0, portPairsInUse: 2, openSockets: 4 });
+    await inc.waitForState('terminated', 5000);
+    await waitFor(() => relay.resources().portPairsInUse === 0, { timeoutMs: 3000, what: 'relay ports to close after the linger' });
+    expect(relay.resources()).toMatchObject({ calls: 0, openSockets: 0 });
+  });
+
   it('holding does not count as silence: a call on hold outlives media.timeout', async () => {
     const { out, inc } = await established();
     await out.hold('inactive');

@@ -37,7 +37,7 @@ describe('loadConfigFile', () => {
         authAlgorithms: ['MD5'],
       },
       registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600, maxContacts: 10 },
-      media: { portMin: 20000, portMax: 29999, timeout: 30, pinPeers: true },
+      media: { portMin: 20000, portMax: 29999, timeout: 30, pinPeers: true, linger: 1 },
       store: { path: './data/softswitch.db' },
       admin: { host: '127.0.0.1', port: 8080 },
       featureCodes: {
@@ -95,6 +95,13 @@ describe('loadConfigFile', () => {
   it('prefixes schema and cross-field issues with the file name', () => {
     const path = writeYaml('sip: { lisen: [] }\n');
     expect(() => loadConfigFile(path)).toThrow(`${path}: sip.lisen: unknown key`);
+  });
+
+  it('names media.linger when it is negative or longer than a minute', () => {
+    for (const linger of [-1, 61]) {
+      const path = writeYaml(`media: { linger: ${linger} }\n`);
+      expect(() => loadConfigFile(path)).toThrow(/media\.linger/);
+    }
   });
 
   it('reports a file it cannot read', () => {
