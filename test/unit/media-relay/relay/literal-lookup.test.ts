@@ -3,9 +3,10 @@ import { literalFamily, literalLookup } from '../../../../media-relay/relay/lite
 
 describe('literalLookup (the relay sockets’ resolver)', () => {
   it('tells IPv4 and IPv6 literals from host names by their characters', () => {
-    for (const address of ['127.0.0.1', '192.0.2.10', '0.0.0.0', '255.255.255.255']) expect(literalFamily(address)).toBe(4);
+    for (const address of ['127.0.0.1', '192.0.2.10', '0.0.0.0', '255.255.255.255', '10.0.100.200']) expect(literalFamily(address)).toBe(4);
     for (const address of ['::1', '::', '2001:db8::7', '::ffff:192.0.2.1', 'fe80::1%eth0']) expect(literalFamily(address)).toBe(6);
-    for (const address of ['', 'localhost', 'pbx.example.com', '1.2.3', '1.2.3.4.5', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.4a', '1234.1.1.1', '1.2.3.4 ']) {
+    for (const address of ['', 'localhost', 'pbx.example.com', '1.2.3', '1.2.3.4.5', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.4a', '1234.1.1.1', '1.2.3.4 ',
+      '256.1.1.1', '1.2.3.999', '01.2.3.4', '1.2.3.00', '1.2.03.4']) {
       expect(literalFamily(address)).toBe(0);
     }
   });
