@@ -86,7 +86,7 @@ export class TransactionLayer {
       return existing.handle({ type: 'request', request });
     }
     if (request.method === 'CANCEL') return this.receiveCancel(request, source, key);
-    const stateless = this.user.answerStatelessly?.(request, source);
+    const stateless = this.statelessAnswer(request, source);
     if (stateless !== undefined) return this.sendStateless(stateless, request, source);
     const tx = this.createServer(request, source, key);
     this.deliver(request, tx);
@@ -209,6 +209,20 @@ export class TransactionLayer {
     // Indexed before anything is sent, so that a send error reported at once finds it to remove.
     this.servers.set(key, tx);
     return tx;
+  }
+
+  /**
+   * The TU's answer without a transaction, if it has one. Should the TU throw, a 500 goes out
+   * the same way (the request would otherwise be retransmitted into the same fault until Timer
+   * F at the caller), and the error travels on to the caller.
+   */
+  private statelessAnswer(request: SipRequest, source: MessageSource): SipResponse | undefined {
+    try {
+      return this.user.answerStatelessly?.(request, source);
+    } catch (error) {
+      this.sendStateless(makeResponse(request, 500, { toTag: makeTag() }), request, source);
+      throw error;
+    }
   }
 
   /**

@@ -43,4 +43,15 @@ describe('TransactionLayer: stateless answers (RFC 3261 §8.2.7)', () => {
     expect(sender.responses(100)).toHaveLength(1);
     expect(layer.counters()).toMatchObject({ statelessResponses: 0, serverTransactionsCreated: 1 });
   });
+
+  it('answers 500 statelessly when the TU throws while judging, and lets the error travel on', () => {
+    const { layer, sender, user } = layerHarness();
+    user.answerStatelessly = () => {
+      throw new Error('directory unavailable');
+    };
+    expect(() => layer.receiveRequest(request(), source())).toThrow('directory unavailable');
+    expect(sender.responses(500)).toHaveLength(1);
+    expect(user.requests).toHaveLength(0);
+    expect(layer.size()).toBe(0);
+  });
 });
