@@ -1,8 +1,8 @@
-import type { SessionDescription } from 'sdp-transform';
 import type { MediaLineSummary, SdpDescription } from '../sdp/describe-sdp.js';
 import { parseSdp } from '../sdp/parse-sdp.js';
 import { rewriteSession } from '../sdp/rewrite-sdp.js';
 import { SdpError } from '../sdp/sdp-error.js';
+import type { SessionDescription } from '../sdp/session-description.js';
 import { failure, type Failure } from './media-relay-error.js';
 import { bridgeLegs, type RelayLeg } from './relay-leg.js';
 import type { RelayCall, StreamsOutcome } from './relay-call.js';

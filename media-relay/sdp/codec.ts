@@ -1,4 +1,5 @@
-import type { MediaDescription } from 'sdp-transform';
+import { parseFmtp, parseRtpmap, type Rtpmap } from './format-attributes.js';
+import type { MediaSection } from './session-description.js';
 
 /** One media format of an m= line. */
 export interface Codec {
@@ -25,18 +26,15 @@ const STATIC_PAYLOAD_TYPES: ReadonlyMap<number, StaticCodec> = new Map([
 ]);
 
 /** The formats of an RTP m= line in m= order; non-numeric formats (udptl t38) are skipped. */
-export function codecsOf(media: MediaDescription): Codec[] {
+export function codecsOf(media: MediaSection): Codec[] {
+  const { rtpmaps, fmtps } = formatAttributesOf(media);
   const codecs: Codec[] = [];
-  for (const format of formatsOf(media)) {
+  for (const format of media.formats) {
     const payloadType = Number(format);
     if (!/^\d{1,3}$/.test(format) || payloadType > 127) continue;
-    codecs.push(codecFor(media, payloadType));
+    codecs.push(codecFor(payloadType, rtpmaps.get(payloadType), fmtps.get(payloadType)));
   }
   return codecs;
-}
-
-export function formatsOf(media: MediaDescription): string[] {
-  return String(media.payloads ?? '').split(' ').filter((format) => format !== '');
 }
 
 export function isTelephoneEvent(codec: Codec): boolean {
@@ -54,19 +52,38 @@ export function sameCodec(a: Codec, b: Codec): boolean {
     && a.clockRate === b.clockRate && a.channels === b.channels;
 }
 
-function codecFor(media: MediaDescription, payloadType: number): Codec {
-  const rtpmap = media.rtp.find((entry) => entry.payload === payloadType);
-  const fmtp = media.fmtp.find((entry) => entry.payload === payloadType)?.config;
+interface FormatAttributes {
+  readonly rtpmaps: Map<number, Rtpmap>;
+  readonly fmtps: Map<number, string>;
+}
+
+/** The a=rtpmap and a=fmtp lines of a section by payload type; the first line for a type wins. */
+function formatAttributesOf(media: MediaSection): FormatAttributes {
+  const rtpmaps = new Map<number, Rtpmap>();
+  const fmtps = new Map<number, string>();
+  for (const line of media.lines) {
+    if (line.startsWith('a=rtpmap:')) {
+      const rtpmap = parseRtpmap(line);
+      if (rtpmap !== undefined && !rtpmaps.has(rtpmap.payloadType)) rtpmaps.set(rtpmap.payloadType, rtpmap);
+    } else if (line.startsWith('a=fmtp:')) {
+      const fmtp = parseFmtp(line);
+      if (fmtp !== undefined && !fmtps.has(fmtp.payloadType)) fmtps.set(fmtp.payloadType, fmtp.parameters);
+    }
+  }
+  return { rtpmaps, fmtps };
+}
+
+function codecFor(payloadType: number, rtpmap: Rtpmap | undefined, fmtp: string | undefined): Codec {
   const known = rtpmap === undefined ? STATIC_PAYLOAD_TYPES.get(payloadType) : fromRtpmap(rtpmap);
   const base = known ?? { name: '', clockRate: 0, channels: 1 };
   return fmtp === undefined ? { payloadType, ...base } : { payloadType, ...base, fmtp };
 }
 
-function fromRtpmap(rtpmap: MediaDescription['rtp'][number]): StaticCodec {
-  const channels = Number(rtpmap.encoding ?? 1);
+function fromRtpmap(rtpmap: Rtpmap): StaticCodec {
+  const channels = Number(rtpmap.channels ?? 1);
   return {
-    name: String(rtpmap.codec),
-    clockRate: Number(rtpmap.rate ?? 0),
+    name: rtpmap.name,
+    clockRate: Number(rtpmap.clockRate),
     channels: Number.isInteger(channels) && channels > 0 ? channels : 1,
   };
 }

@@ -1,8 +1,8 @@
-import type { MediaDescription, SessionDescription } from 'sdp-transform';
 import { codecsOf, isTelephoneEvent, type Codec } from './codec.js';
 import { effectiveConnection, effectiveDirection, isHold, type MediaDirection } from './media-direction.js';
 import { parseSdp } from './parse-sdp.js';
 import { SdpError } from './sdp-error.js';
+import type { MediaSection, SessionDescription } from './session-description.js';
 
 /** What the relay and the B2BUA need to know of one m= line. */
 export interface MediaLineSummary {
@@ -41,40 +41,41 @@ export function describeSdp(sdp: string): SdpDescription | SdpError {
 }
 
 /** Summarises an already parsed and checked description (parseSdp's output). */
-export function describeSession(session: SessionDescription): SdpDescription {
-  const { origin } = session;
+export function describeSession(description: SessionDescription): SdpDescription {
+  const { session } = description;
+  const origin = session.origin;
   return {
     origin: {
-      username: String(origin.username),
-      sessionId: String(origin.sessionId),
-      sessionVersion: Number(origin.sessionVersion),
-      address: String(origin.address),
+      username: origin?.username ?? '',
+      sessionId: origin?.sessionId ?? '',
+      sessionVersion: Number(origin?.sessionVersion),
+      address: origin?.address ?? '',
     },
     address: session.connection?.ip,
-    media: session.media.map((media, index) => describeMedia(session, media, index)),
+    media: description.media.map((media, index) => describeMedia(description, media, index)),
   };
 }
 
-function describeMedia(session: SessionDescription, media: MediaDescription, index: number): MediaLineSummary {
+function describeMedia({ session }: SessionDescription, media: MediaSection, index: number): MediaLineSummary {
   const address = effectiveConnection(session, media)?.ip;
   const direction = effectiveDirection(session, media);
   const codecs = codecsOf(media);
   const rejected = media.port === 0;
   return {
     index,
-    type: String(media.type),
+    type: media.type,
     port: media.port,
-    protocol: String(media.protocol),
+    protocol: media.protocol,
     address,
     rtcpPort: rejected ? undefined : media.rtcp?.port ?? media.port + 1,
     rtcpAddress: media.rtcp?.address ?? address,
-    rtcpMux: media.rtcpMux !== undefined,
+    rtcpMux: media.rtcpMux,
     direction,
     onHold: isHold(direction, address),
     codecs,
     telephoneEventPt: codecs.find(isTelephoneEvent)?.payloadType,
     rejected,
-    relayable: isUdpTransport(String(media.protocol)),
+    relayable: isUdpTransport(media.protocol),
   };
 }
 

@@ -1,7 +1,11 @@
-import { write, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import { codecsOf, isAuxiliary, sameCodec, type Codec } from './codec.js';
+import { connectionLine } from './connection-line.js';
+import { mediaLine } from './media-line.js';
 import { parseSdp } from './parse-sdp.js';
+import { restrictFormats } from './restrict-formats.js';
 import { SdpError } from './sdp-error.js';
+import { joinSdpLines } from './sdp-line.js';
+import type { MediaSection, SessionDescription } from './session-description.js';
 
 /** No stream of the offer can be answered with a codec both sides have: the answer is a 488. */
 export class NoCommonCodec {
@@ -44,79 +48,43 @@ export function intersectCodecs(offer: string, answerCapabilities: string): Inte
   const capable = parseSdp(answerCapabilities);
   if (capable instanceof SdpError) return { ok: false, error: capable };
   const used = new Set<number>();
-  const media: Codec[][] = [];
-  const lines = offered.media.map((offerLine) => {
-    const answered = answerLine(offerLine, capable, used);
-    media.push(answered.codecs);
-    return answered.line;
-  });
-  if (!lines.some((line) => line.port !== 0)) {
+  const answered = offered.media.map((offerSection) => answerSection(offerSection, capable, used));
+  if (!answered.some((section) => section.accepted)) {
     return { ok: false, error: new NoCommonCodec('no codec in common') };
   }
-  const answer: SessionDescription = { ...capable, media: lines };
-  return { ok: true, sdp: write(answer), media };
+  const lines = [...capable.session.lines, ...answered.flatMap((section) => section.lines)];
+  return { ok: true, sdp: joinSdpLines(lines), media: answered.map((section) => section.codecs) };
 }
 
-interface AnsweredLine {
-  readonly line: MediaDescription;
+interface AnsweredSection {
+  readonly lines: readonly string[];
+  readonly accepted: boolean;
   readonly codecs: Codec[];
 }
 
-function answerLine(offerLine: MediaDescription, capable: SessionDescription, used: Set<number>): AnsweredLine {
-  const index = capable.media.findIndex((line, i) => !used.has(i) && line.type === offerLine.type);
-  const capLine = capable.media[index];
-  const decline = (): AnsweredLine => ({ line: declined(offerLine, capable), codecs: [] });
-  if (offerLine.port === 0 || capLine === undefined) return decline();
+function answerSection(offerSection: MediaSection, capable: SessionDescription, used: Set<number>): AnsweredSection {
+  const index = capable.media.findIndex((section, i) => !used.has(i) && section.type === offerSection.type);
+  const capSection = capable.media[index];
+  const decline = (): AnsweredSection => ({ lines: declined(offerSection, capable), accepted: false, codecs: [] });
+  if (offerSection.port === 0 || capSection === undefined) return decline();
   used.add(index);
-  if (capLine.port === 0) return decline();
-  if (!isRtp(offerLine)) return capLine.protocol === offerLine.protocol ? { line: capLine, codecs: [] } : decline();
-  const codecs = intersectCodecLists(codecsOf(offerLine), codecsOf(capLine));
-  return codecs.length === 0 ? decline() : { line: restrictLine(capLine, codecs), codecs };
-}
-
-function restrictLine(capLine: MediaDescription, codecs: readonly Codec[]): MediaDescription {
-  const capCodecs = codecsOf(capLine);
-  // Feedback lines follow their codec to its new number; wildcard lines stay.
-  const renumber = new Map(codecs.flatMap((codec) => {
-    const match = capCodecs.find((capability) => sameCodec(codec, capability));
-    return match === undefined ? [] : [[match.payloadType, codec.payloadType] as const];
-  }));
-  const rtcpFb = capLine.rtcpFb?.flatMap((fb) => {
-    if (fb.payload === '*') return [fb];
-    const payload = renumber.get(Number(fb.payload));
-    return payload === undefined ? [] : [{ ...fb, payload }];
-  });
-  const line: MediaDescription = {
-    ...capLine,
-    payloads: codecs.map((codec) => codec.payloadType).join(' '),
-    rtp: codecs.map((codec) => rtpmapOf(codec)),
-    fmtp: codecs.flatMap((codec) => (codec.fmtp === undefined ? [] : [{ payload: codec.payloadType, config: codec.fmtp }])),
-  };
-  if (rtcpFb === undefined) delete line.rtcpFb;
-  else line.rtcpFb = rtcpFb;
-  return line;
-}
-
-function rtpmapOf(codec: Codec): MediaDescription['rtp'][number] {
-  const entry = { payload: codec.payloadType, codec: codec.name, rate: codec.clockRate };
-  return codec.channels > 1 ? { ...entry, encoding: codec.channels } : entry;
+  if (capSection.port === 0) return decline();
+  if (!isRtp(offerSection)) {
+    return capSection.protocol === offerSection.protocol ? { lines: capSection.lines, accepted: true, codecs: [] } : decline();
+  }
+  const codecs = intersectCodecLists(codecsOf(offerSection), codecsOf(capSection));
+  return codecs.length === 0 ? decline() : { lines: restrictFormats(capSection, codecs), accepted: true, codecs };
 }
 
 /** RFC 3264 §6: a declined stream is the offered m-line with port 0, addressed like the answer. */
-function declined(offerLine: MediaDescription, capable: SessionDescription): MediaDescription {
-  const line: MediaDescription = {
-    type: offerLine.type,
-    port: 0,
-    protocol: offerLine.protocol,
-    payloads: offerLine.payloads ?? '',
-    rtp: [],
-    fmtp: [],
-  };
-  const connection = capable.connection === undefined ? capable.media.find((m) => m.connection)?.connection : undefined;
-  if (connection !== undefined) line.connection = connection;
-  return line;
+function declined(offerSection: MediaSection, capable: SessionDescription): string[] {
+  const line = mediaLine({ ...offerSection, port: 0 });
+  const connection = capable.session.connection === undefined
+    ? capable.media.find((section) => section.connection !== undefined)?.connection
+    : undefined;
+  return connection === undefined ? [line] : [line, connectionLine(connection)];
 }
 
-function isRtp(line: MediaDescription): boolean {
-  return String(line.protocol).toUpperCase().includes('RTP/');
+function isRtp(section: MediaSection): boolean {
+  return section.protocol.toUpperCase().includes('RTP/');
 }

@@ -1,19 +1,17 @@
-import type { MediaDescription, SessionDescription } from 'sdp-transform';
+import type { ConnectionData } from './connection-line.js';
+import type { MediaDirection } from './direction-attribute.js';
+import type { MediaSection, SessionSection } from './session-description.js';
 
-export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
-
-export interface ConnectionData {
-  readonly version: number;
-  readonly ip: string;
-}
+export type { ConnectionData } from './connection-line.js';
+export type { MediaDirection } from './direction-attribute.js';
 
 /** RFC 4566 §6: a media-level direction overrides the session-level one; sendrecv by default. */
-export function effectiveDirection(session: SessionDescription, media: MediaDescription): MediaDirection {
+export function effectiveDirection(session: SessionSection, media: MediaSection): MediaDirection {
   return media.direction ?? session.direction ?? 'sendrecv';
 }
 
 /** RFC 4566 §5.7: the media-level c= wins over the session-level one. */
-export function effectiveConnection(session: SessionDescription, media: MediaDescription): ConnectionData | undefined {
+export function effectiveConnection(session: SessionSection, media: MediaSection): ConnectionData | undefined {
   return media.connection ?? session.connection;
 }
 

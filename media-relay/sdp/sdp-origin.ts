@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { isIPv6 } from 'node:net';
-import { write, type SessionDescription } from 'sdp-transform';
+import { originLine } from './origin-line.js';
 
 export interface SdpOriginOptions {
   readonly username?: string;
@@ -21,6 +21,7 @@ export class SdpOrigin {
   readonly username: string;
   readonly sessionId: string;
   readonly address: string;
+  private readonly ipVersion: number;
   private version = 0;
   private lastWritten: string | undefined;
 
@@ -28,32 +29,29 @@ export class SdpOrigin {
     this.username = options.username ?? '-';
     this.sessionId = options.sessionId ?? String(randomInt(1, MAX_RANDOM_SESSION_ID));
     this.address = options.address;
+    this.ipVersion = isIPv6(options.address) ? 6 : 4;
   }
 
   get sessionVersion(): number {
     return this.version;
   }
 
-  /** Writes `session` under this origin; mutates session.origin. */
-  stamp(session: SessionDescription): string {
+  /**
+   * The SDP `write` gives for this origin's o= line, stamped with the version it deserves:
+   * the same as last time when the SDP is unchanged, else the next one.
+   */
+  stamp(write: (originLine: string) => string): string {
     if (this.version > 0) {
-      const unchanged = this.write(session);
+      const unchanged = write(this.line());
       if (unchanged === this.lastWritten) return unchanged;
     }
     this.version++;
-    this.lastWritten = this.write(session);
+    this.lastWritten = write(this.line());
     return this.lastWritten;
   }
 
-  private write(session: SessionDescription): string {
-    session.origin = {
-      username: this.username,
-      sessionId: this.sessionId,
-      sessionVersion: this.version,
-      netType: 'IN',
-      ipVer: isIPv6(this.address) ? 6 : 4,
-      address: this.address,
-    };
-    return write(session);
+  private line(): string {
+    const fields = { username: this.username, sessionId: this.sessionId, sessionVersion: String(this.version), address: this.address };
+    return originLine(fields, this.ipVersion);
   }
 }

@@ -65,6 +65,32 @@ describe('intersectCodecs (RFC 3264 §6.1)', () => {
     expect(audioOnly.media.map((m) => [m.type, m.port])).toEqual([['audio', 11800], ['video', 0]]);
   });
 
+  it('the answer keeps the answerer’s other lines in place; a=rtcp-fb follows its codec to the offer’s number', () => {
+    const offer = BRIA_AUDIO_VIDEO.replace('m=video 50002 RTP/AVP 99', 'm=video 50002 RTP/AVP 99 100')
+      .replace('a=rtcp-fb:* nack pli', 'a=rtcp-fb:* nack pli\r\na=rtpmap:100 VP8/90000');
+    const capabilities = BRIA_AUDIO_VIDEO.replace('m=video 50002 RTP/AVP 99', 'm=video 50002 RTP/AVP 97 98')
+      .replace('a=rtpmap:99 H264/90000', 'a=rtpmap:97 VP9/90000\r\na=rtpmap:98 H264/90000\r\na=rtcp-fb:97 ccm fir\r\na=rtcp-fb:98 nack')
+      .replace('a=fmtp:99 ', 'a=fmtp:98 ')
+      .replace('b=TIAS:2000000', 'b=TIAS:2000000\r\na=x-vendor:kept');
+    const result = intersectCodecs(offer, capabilities);
+    if (!result.ok) throw new Error(result.error.reason);
+    const video = result.sdp.slice(result.sdp.indexOf('m=video'));
+    expect(video).toBe([
+      'm=video 50002 RTP/AVP 99', 'c=IN IP4 192.168.1.80', 'b=TIAS:2000000', 'a=x-vendor:kept',
+      'a=rtpmap:99 H264/90000', 'a=fmtp:99 profile-level-id=42801f;packetization-mode=1',
+      'a=rtcp-fb:99 nack', 'a=rtcp-fb:* nack pli', 'a=sendrecv', '',
+    ].join('\r\n'));
+  });
+
+  it('an answerer without a=rtpmap gets the codec lines before its first attribute', () => {
+    const bare = 'v=0\r\no=- 1 1 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\nm=audio 4000 RTP/AVP 8 0\r\nb=AS:64\r\na=sendrecv\r\n';
+    const result = intersectCodecs(YEALINK_OFFER, bare);
+    if (!result.ok) throw new Error(result.error.reason);
+    expect(result.sdp.slice(result.sdp.indexOf('m=audio'))).toBe(
+      'm=audio 4000 RTP/AVP 0 8\r\nb=AS:64\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=sendrecv\r\n',
+    );
+  });
+
   it('malformed SDP on either side is an SdpError result', () => {
     const result = intersectCodecs('garbage', YEALINK_OFFER);
     expect(result.ok).toBe(false);

@@ -25,6 +25,7 @@ describe('parseSdp: malformed SDP is a typed error with a reason, never a throw'
     ['no c= anywhere', YEALINK_OFFER.replace('c=IN IP4 10.0.0.23\r\n', ''), 'm-line 1: no c= line at media or session level'],
     ['no o=', YEALINK_OFFER.replace(/o=.*\r\n/, ''), 'SDP needs exactly one o= line'],
     ['a bad a=rtcp', YEALINK_OFFER.replace('a=ptime:20', 'a=rtcp:abc'), 'm-line 1: bad a=rtcp port'],
+    ['o= inside a media section', YEALINK_OFFER.replace(/o=.*\r\n/, '').replace('a=ptime:20', 'o=- 1 1 IN IP4 10.0.0.23'), 'o= line after an m= line'],
     ['too large', YEALINK_OFFER + 'a=x:' + 'y'.repeat(70_000) + '\r\n', 'SDP too large'],
   ])('%s', (_name, text, reason) => {
     expect(reasonOf(text)).toBe(reason);

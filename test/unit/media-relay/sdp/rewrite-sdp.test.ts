@@ -1,6 +1,6 @@
-import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
 import { describeSdp, type SdpDescription } from '../../../../media-relay/sdp/describe-sdp.js';
+import { parseSdp } from '../../../../media-relay/sdp/parse-sdp.js';
 import { rewriteSdp, type RelayEndpoint } from '../../../../media-relay/sdp/rewrite-sdp.js';
 import { SdpError } from '../../../../media-relay/sdp/sdp-error.js';
 import { SdpOrigin } from '../../../../media-relay/sdp/sdp-origin.js';
@@ -24,6 +24,12 @@ function describe_(sdp: string): SdpDescription {
   const description = describeSdp(sdp);
   if (description instanceof SdpError) throw new Error(description.reason);
   return description;
+}
+
+function ptimesOf(sdp: string): (number | undefined)[] {
+  const description = parseSdp(sdp);
+  if (description instanceof SdpError) throw new Error(description.reason);
+  return description.media.map((media) => media.ptime);
 }
 
 /** Every c= line of an SDP, in order. */
@@ -57,7 +63,7 @@ describe('rewriteSdp: a table of real phone offers', () => {
     const after = describe_(rewrite(offer));
     expect(after.media.map((m) => [m.type, m.codecs, m.telephoneEventPt, m.direction, m.rtcpMux]))
       .toEqual(before.media.map((m) => [m.type, m.codecs, m.telephoneEventPt, m.direction, m.rtcpMux]));
-    expect(parse(rewrite(offer)).media.map((m) => m.ptime)).toEqual(parse(offer).media.map((m) => m.ptime));
+    expect(ptimesOf(rewrite(offer))).toEqual(ptimesOf(offer));
   });
 
   it('Linphone: ICE candidates, ufrag and pwd are removed; a=rtcp names the relay; rtcp-mux stays', () => {
