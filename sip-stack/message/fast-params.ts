@@ -1,5 +1,11 @@
-import { EQUALS, SEMI, isTokenChar } from '../parser/char-codes.js';
+import { isTokenChar } from '../parser/char-codes.js';
+import * as codes from '../parser/char-codes.js';
 import type { Params } from './params.js';
+
+// Hot loops read module-local constants: an imported binding is loaded from its module cell,
+// with a check, at every use.
+const EQUALS = codes.EQUALS;
+const SEMI = codes.SEMI;
 
 /**
  * Fast paths for the shapes nearly every message has, read from the bytes of an ASCII head (a
@@ -49,36 +55,66 @@ for (let c = 0x21; c < 0x7f; c++) {
  */
 export function scanParams(b: Buffer, start: number, end: number): boolean {
   picked.tag = picked.branch = picked.received = picked.rport = -1;
-  picked.tagEnd = picked.branchEnd = picked.receivedEnd = picked.rportEnd = -1;
   let i = start;
   while (i < end) {
     if (b[i] !== SEMI) return false;
     const nameStart = ++i;
     while (i < end && ((BYTE_CLASS[b[i] as number] as number) & LOWER_TOKEN) !== 0) i++;
-    if (i === nameStart) return false;
-    const known = knownParam(b, nameStart, i);
+    const nameLength = i - nameStart;
+    if (nameLength === 0) return false;
     let valueStart = i;
     if (i < end && b[i] === EQUALS) {
       valueStart = ++i;
       while (i < end && ((BYTE_CLASS[b[i] as number] as number) & PARAM_VALUE) !== 0) i++;
       if (i === valueStart) return false;
     }
-    if (known === TAG) {
-      picked.tag = valueStart;
-      picked.tagEnd = i;
-    } else if (known === BRANCH) {
-      picked.branch = valueStart;
-      picked.branchEnd = i;
-    } else if (known === RECEIVED) {
-      picked.received = valueStart;
-      picked.receivedEnd = i;
-    } else if (known === RPORT) {
-      picked.rport = valueStart;
-      picked.rportEnd = i;
-    }
+    pick(b, nameStart, nameLength, valueStart, i);
   }
   return true;
 }
+
+/** Notes where the value of a picked parameter lies: by its length, then its bytes as words. */
+function pick(b: Buffer, name: number, length: number, start: number, end: number): void {
+  if (length === 6) {
+    if (quad(b, name) === BRAN && pair(b, name + 4) === CH) {
+      picked.branch = start;
+      picked.branchEnd = end;
+    }
+  } else if (length === 3) {
+    if (pair(b, name) === TA && b[name + 2] === 0x67) {
+      picked.tag = start;
+      picked.tagEnd = end;
+    }
+  } else if (length === 8) {
+    if (quad(b, name) === RECE && quad(b, name + 4) === IVED) {
+      picked.received = start;
+      picked.receivedEnd = end;
+    }
+  } else if (length === 5 && quad(b, name) === RPOR && b[name + 4] === 0x74) {
+    picked.rport = start;
+    picked.rportEnd = end;
+  }
+}
+
+/** Bytes [i, i + 4) packed big-endian into an int32, as quadOf packs a constant. */
+function quad(b: Buffer, i: number): number {
+  return ((b[i] as number) << 24) | ((b[i + 1] as number) << 16) | ((b[i + 2] as number) << 8) | (b[i + 3] as number);
+}
+
+function pair(b: Buffer, i: number): number {
+  return ((b[i] as number) << 8) | (b[i + 1] as number);
+}
+
+function quadOf(s: string): number {
+  return (s.charCodeAt(0) << 24) | (s.charCodeAt(1) << 16) | (s.charCodeAt(2) << 8) | s.charCodeAt(3);
+}
+
+const BRAN = quadOf('bran');
+const CH = (0x63 << 8) | 0x68;
+const TA = (0x74 << 8) | 0x61;
+const RECE = quadOf('rece');
+const IVED = quadOf('ived');
+const RPOR = quadOf('rpor');
 
 /** The Map of a range scanParams accepted, for the readers that want plain objects. */
 export function paramMap(b: Buffer, t: string, start: number, end: number): Params {
@@ -113,8 +149,8 @@ export function asciiBytes(s: string): Buffer | undefined {
 }
 
 /**
- * Where scanParams found each value, start and end: -1 when the parameter is absent, an empty
- * range (never a value: values are not empty) when it has no value.
+ * Where scanParams found each value, start and end: start -1 when the parameter is absent (its
+ * end is then stale), an empty range (never a value: values are not empty) when it has no value.
  */
 export const picked = { tag: -1, tagEnd: -1, branch: -1, branchEnd: -1, received: -1, receivedEnd: -1, rport: -1, rportEnd: -1 };
 

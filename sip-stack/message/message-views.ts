@@ -3,7 +3,8 @@ import { isDigit, skipLws, trimEnd } from '../parser/char-codes.js';
 import { type CSeq, parseCSeqAt } from './cseq.js';
 import { type NameAddr, parseNameAddr, parseNameAddrAt } from './name-addr.js';
 import { type Via, parseVia, parseViaAt } from './via.js';
-import { fastCSeq, fastCallId, fastNameAddr, fastVia } from './fast-views.js';
+import { fastCSeq, fastCallId, fastNameAddr, fastVia, savedNameAddr, savedVia } from './fast-views.js';
+import { VIA_SCAN, nameAddrScan } from './essentials-scan.js';
 import { asciiBytes } from './fast-params.js';
 import { CALL_ID_SLOT, CSEQ_SLOT, FROM_SLOT, TO_SLOT, VIA_SLOT } from './header-name.js';
 import type { ParsedHead } from './parsed-head.js';
@@ -122,11 +123,14 @@ function locate(m: HeaderSource, key: string, slot: number): number {
 function parseVias(m: HeaderSource): Via[] | SipParseError {
   const out: Via[] = [];
   // The parser noted the last Via line, so that the search for more stops there.
-  const last = m.parsedHead()?.lastVia ?? Number.MAX_SAFE_INTEGER;
+  const head = m.parsedHead();
+  const last = head?.lastVia ?? Number.MAX_SAFE_INTEGER;
   for (let i = locate(m, 'via', VIA_SLOT); i >= 0; i = i >= last ? -1 : m.findLine('via', i + 1)) {
     if (out.length > 0) locateLine(m, i);
     const { source, start, end, bytes } = range;
-    const via = (bytes === undefined ? undefined : fastVia(bytes, source, start, end)) ?? parseViaAt(source, start, end);
+    const scans = out.length === 0 ? head?.scans : undefined;
+    const via = scans !== undefined && bytes !== undefined ? savedVia(bytes, source, end, scans, VIA_SCAN)
+      : (bytes === undefined ? undefined : fastVia(bytes, source, start, end)) ?? parseViaAt(source, start, end);
     if (via instanceof SipParseError) return parseSplit(m.listValues('via'), parseVia);
     out.push(via);
   }
@@ -136,6 +140,8 @@ function parseVias(m: HeaderSource): Via[] | SipParseError {
 function nameAddrHeader(m: HeaderSource, key: string, slot: number, name: string): NameAddr | SipParseError {
   if (locate(m, key, slot) < 0 || range.end === range.start) return new SipParseError(`Missing ${name} header`);
   const { source, start, end, bytes } = range;
+  const scans = m.parsedHead()?.scans;
+  if (scans !== undefined && bytes !== undefined) return savedNameAddr(bytes, source, end, scans, nameAddrScan(slot));
   const parsed = (bytes === undefined ? undefined : fastNameAddr(bytes, source, start, end)) ?? parseNameAddrAt(source, start, end);
   return parsed instanceof SipParseError ? new SipParseError(`Malformed ${name}: ${parsed.reason}`) : parsed;
 }

@@ -32,6 +32,11 @@ export class ParsedHead {
   /** Per VIEW_SLOTS slot, the first line with that key (-1: none); and the last Via line. */
   readonly first: number[] = [-1, -1, -1, -1, -1, -1];
   lastVia = -1;
+  /**
+   * What the check's scans found of the first Via, From and To lines (essentials-scan.ts), once
+   * they passed: the views are built from it when read, without scanning again.
+   */
+  scans: number[] | undefined = undefined;
   /** Where a request's Request-URI lies in the bytes. */
   uriStart = 0;
   uriEnd = 0;

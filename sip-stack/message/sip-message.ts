@@ -1,7 +1,7 @@
-import type { SipParseError } from '../parser/sip-parse-error.js';
+import { SipParseError } from '../parser/sip-parse-error.js';
 import type { Header, ParsedHead } from './parsed-head.js';
 import { type SipUri, type Uri, parseUri } from './sip-uri.js';
-import { fastEnd, fastSipUri } from './fast-uri.js';
+import { fastEnd, fastSipUri, scanSipUri } from './fast-uri.js';
 import { TypedHeaders } from './typed-headers.js';
 
 export type { ContactList, ViewKey } from './message-views.js';
@@ -134,6 +134,16 @@ export class SipRequest extends SipMessage {
   /** The parsed Request-URI, or the reason it is malformed. */
   get requestUri(): Uri | SipParseError {
     return (this.parsedUri ??= this.fastRequestUri() ?? parseUri(this.uriText));
+  }
+
+  /** Why the Request-URI is malformed, if it is; one the fast path takes is not built for it. */
+  requestUriError(): SipParseError | undefined {
+    const head = this.uriHead;
+    if (this.parsedUri === undefined && head !== undefined && head.ascii && scanSipUri(head.wire, head.uriStart, head.uriEnd) === head.uriEnd) {
+      return undefined;
+    }
+    const uri = this.requestUri;
+    return uri instanceof SipParseError ? uri : undefined;
   }
 
   /** The common sip: Request-URI read from the bytes it came in (fast-uri.ts), if it is one. */

@@ -5,6 +5,7 @@ import { MessageHeaders } from './message-headers.js';
 import { type ContactList, VIEW_PARSERS, type ViewKey, type ViewTypes } from './message-views.js';
 import type { NameAddr } from './name-addr.js';
 import { tagOf } from './fast-views.js';
+import { essentialsScanClean, wireCSeq } from './essentials-scan.js';
 import type { Via } from './via.js';
 
 /**
@@ -22,6 +23,8 @@ export abstract class TypedHeaders extends MessageHeaders {
   private routeView: NameAddr[] | SipParseError | undefined;
   private recordRouteView: NameAddr[] | SipParseError | undefined;
   private maxForwardsView: number | SipParseError | typeof NO_VALUE | undefined;
+  /** Set once essentialsScanClean passed: the lines are unmodified as long as parsedHead() is. */
+  private essentialsClean = false;
 
   /** Called on any change to the header lines. */
   protected abstract touch(): void;
@@ -65,11 +68,14 @@ export abstract class TypedHeaders extends MessageHeaders {
   }
 
   get callId(): string {
-    return this.view('call-id');
+    const memo = this.callIdView;
+    return typeof memo === 'string' ? memo : this.view('call-id');
   }
 
+  // Read of every request by the check and the transaction layer: the memo first, directly.
   get cseq(): CSeq {
-    return this.view('cseq');
+    const memo = this.cseqView;
+    return memo !== undefined && !(memo instanceof SipParseError) ? memo : this.view('cseq');
   }
 
   /** Contact values, or '*' for the wildcard of §10.2.2. */
@@ -109,6 +115,12 @@ export abstract class TypedHeaders extends MessageHeaders {
    * checkMessage asks of every message, with direct calls rather than five lookups by key.
    */
   checkEssentials(): SipParseError | undefined {
+    // An unmodified head whose lines take the fast paths needs none of those views built now.
+    const head = this.parsedHead();
+    if (head !== undefined && (this.essentialsClean ||= essentialsScanClean(head))) {
+      this.cseqView ??= wireCSeq(head);
+      return this.checkCSeq();
+    }
     const via = (this.viaView ??= VIEW_PARSERS.via(this));
     if (via instanceof SipParseError) return via;
     const from = (this.fromView ??= VIEW_PARSERS.from(this));
@@ -117,6 +129,10 @@ export abstract class TypedHeaders extends MessageHeaders {
     if (to instanceof SipParseError) return to;
     const callId = (this.callIdView ??= VIEW_PARSERS['call-id'](this));
     if (callId instanceof SipParseError) return callId;
+    return this.checkCSeq();
+  }
+
+  private checkCSeq(): SipParseError | undefined {
     const cseq = (this.cseqView ??= VIEW_PARSERS.cseq(this));
     return cseq instanceof SipParseError ? cseq : undefined;
   }

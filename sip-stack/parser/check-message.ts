@@ -9,17 +9,18 @@ import { SipParseError } from './sip-parse-error.js';
 export function checkMessage(m: SipMessage): SipParseError | undefined {
   const syntax = m.headerError;
   if (syntax) return syntax;
-  if (m instanceof SipRequest) {
-    const uri = m.requestUri;
-    if (uri instanceof SipParseError) return new SipParseError(`Malformed Request-URI: ${uri.reason}`);
+  const request = m instanceof SipRequest ? m : undefined;
+  if (request !== undefined) {
+    const uri = request.requestUriError();
+    if (uri !== undefined) return new SipParseError(`Malformed Request-URI: ${uri.reason}`);
   }
   const duplicate = m.duplicateHeader();
   if (duplicate !== undefined) return new SipParseError(`Duplicate ${duplicate} header`);
   if (m.findLine('via') < 0) return new SipParseError('Missing Via header');
   const error = m.checkEssentials();
   if (error) return error;
-  if (m instanceof SipRequest && m.cseq.method !== m.method) {
-    return checkCSeqMethod(m);
+  if (request !== undefined && request.cseq.method !== request.method) {
+    return checkCSeqMethod(request);
   }
   return undefined;
 }

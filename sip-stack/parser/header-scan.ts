@@ -2,7 +2,16 @@ import type { ParsedHead } from '../message/parsed-head.js';
 import { type HeaderName, VIA_SLOT, describeHeaderName, singleHeaderBit } from '../message/header-name.js';
 import { SipParseError } from './sip-parse-error.js';
 import { knownName } from './known-header-names.js';
-import { COLON, CR, HTAB, LF, SP, isAllDigits, isTokenChar, trimLws } from './char-codes.js';
+import { isAllDigits, isTokenChar, trimLws } from './char-codes.js';
+import * as codes from './char-codes.js';
+
+// Hot loops read module-local constants: an imported binding is loaded from its module cell,
+// with a check, at every use.
+const COLON = codes.COLON;
+const CR = codes.CR;
+const HTAB = codes.HTAB;
+const LF = codes.LF;
+const SP = codes.SP;
 
 /** What a scan found besides the header lines: what framing the body needs. */
 export interface ScanFindings {
@@ -18,6 +27,8 @@ export const found: ScanFindings = { contentLength: -1, lengthError: undefined }
 /** The lines being recorded, copied out once at the end: one exact-size array per message. */
 const scratch: Array<HeaderName | number> = [];
 let recorded = 0;
+/** The single-value bits of the names recorded so far. */
+let seen = 0;
 
 const CONTENT_LENGTH_BIT = singleHeaderBit('content-length');
 
@@ -55,10 +66,11 @@ export function scanHeaders(head: ParsedHead, pos: number, untilEmptyLine: boole
   found.contentLength = -1;
   found.lengthError = undefined;
   recorded = 0;
-  let seen = 0;
+  seen = 0;
   let result = untilEmptyLine ? -1 : limit;
   while (pos < limit) {
-    const end = lineEnd(text, pos);
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = limit;
     const first = b[pos];
     const empty = end === pos || (end === pos + 1 && first === CR);
     if (empty && untilEmptyLine) {
@@ -68,7 +80,7 @@ export function scanHeaders(head: ParsedHead, pos: number, untilEmptyLine: boole
     let next = end + 1;
     while (b[next] === SP || b[next] === HTAB) next = lineEnd(text, next) + 1;
     if (untilEmptyLine && next > limit) break;
-    if (!empty) seen = scanLine(head, pos, end, next, seen);
+    if (!empty) scanLine(head, b, pos, end, next);
     pos = next;
   }
   head.lines = scratch.slice(0, recorded);
@@ -80,9 +92,8 @@ function lineEnd(text: string, from: number): number {
   return nl < 0 ? text.length : nl;
 }
 
-/** One header line at [pos, end), continued to `next`; returns the single-value bits seen. */
-function scanLine(head: ParsedHead, pos: number, end: number, next: number, seen: number): number {
-  const b = head.wire;
+/** One header line of head.wire (`b`) at [pos, end), continued to `next`. */
+function scanLine(head: ParsedHead, b: Buffer, pos: number, end: number, next: number): void {
   let i = pos;
   // The last 8 bytes of the name, packed as knownName() looks names up.
   let w0 = 0;
@@ -98,25 +109,29 @@ function scanLine(head: ParsedHead, pos: number, end: number, next: number, seen
   while (CLASS[c] === LWS) c = b[++i] as number;
   if (nameEnd === pos || c !== COLON) {
     head.error ??= malformedLine(head.text, pos, end);
-    return seen;
+    return;
   }
   const name = knownName(b, pos, nameEnd, w0, w1) ?? describeHeaderName(head.text.slice(pos, nameEnd));
   let start = i + 1;
   let stop = end;
   while (start < stop && TRIM[b[start] as number] === 1) start++;
   while (stop > start && TRIM[b[stop - 1] as number] === 1) stop--;
-  if (name.bit === CONTENT_LENGTH_BIT) readContentLength(head, start, stop, end, next);
-  if (head.error !== undefined) return seen;
+  const bit = name.bit;
+  if (bit === CONTENT_LENGTH_BIT) readContentLength(head, start, stop, end, next);
+  if (head.error !== undefined) return;
   if (next > end + 1) {
     start = head.keep(unfold(head, head.slice(start, stop), end + 1, next));
     stop = 0;
   }
   if (name.view !== 0) noteView(head, name.view, recorded / 3);
-  scratch[recorded++] = name;
-  scratch[recorded++] = start;
-  scratch[recorded++] = stop;
-  if ((seen & name.bit) !== 0) head.duplicate ??= name;
-  return seen | name.bit;
+  const at = recorded;
+  scratch[at] = name;
+  scratch[at + 1] = start;
+  scratch[at + 2] = stop;
+  recorded = at + 3;
+  if (bit === 0) return;
+  if ((seen & bit) !== 0) head.duplicate ??= name;
+  seen |= bit;
 }
 
 /** Notes line `line` as one of the headers checkMessage reads (VIEW_SLOTS). */

@@ -2,7 +2,17 @@ import { EMPTY, ParsedHead, type SipMessage, SipRequest, SipResponse } from '../
 import { methodAt } from '../message/cseq.js';
 import { SipParseError } from './sip-parse-error.js';
 import { found, scanHeaders } from './header-scan.js';
-import { CR, HTAB, LF, SLASH, SP, isDigit, isTokenChar } from './char-codes.js';
+import * as codes from './char-codes.js';
+
+// Hot loops read module-local constants: an imported binding is loaded from its module cell,
+// with a check, at every use.
+const CR = codes.CR;
+const HTAB = codes.HTAB;
+const LF = codes.LF;
+const SLASH = codes.SLASH;
+const SP = codes.SP;
+const isDigit = codes.isDigit;
+const isTokenChar = codes.isTokenChar;
 
 // checkMessage lives in its own file; it is exported here too, next to parseMessage.
 export { KNOWN_METHODS, checkMessage } from './check-message.js';
@@ -48,7 +58,8 @@ export function parseMessage(buf: Buffer, options: ParseOptions = DATAGRAM): Sip
  * anything else (multi-byte text, bare-LF heads, no empty line) to parseHead.
  */
 function parseWhole(buf: Buffer, start: number, options: ParseOptions): SipMessage | SipParseError | undefined {
-  const text = buf.toString('utf8');
+  // Without arguments toString takes Node's direct UTF-8 path, skipping the encoding lookup.
+  const text = buf.toString();
   if (text.length !== buf.length) return undefined;
   const head = new ParsedHead(buf, text, true);
   const firstEnd = text.indexOf('\n', start);
