@@ -2,6 +2,7 @@
  * The nonce-count (`nc`) param and the server's memory of the highest count seen per nonce,
  * which is what lets it refuse a replayed request (RFC 7616 §3.4, §5.5).
  */
+import { detachedText } from '../message/detached-text.js';
 
 const NC_DIGITS = 8;
 
@@ -81,7 +82,8 @@ export class NonceCountTracker {
     if (count < 1) return 'replay';
     this.sweep(now);
     this.makeRoom(now);
-    this.entries.set(nonce, { count, issuedAt });
+    // The nonce is cut from the request's text: a copy of its own does not keep the request.
+    this.entries.set(detachedText(nonce), { count, issuedAt });
     return 'accepted';
   }
 

@@ -1,20 +1,28 @@
 import { type Header, SipRequest, type SipResponse } from '../message/sip-message.js';
-import { type NameAddr, formatNameAddr } from '../message/name-addr.js';
-import { type Uri, formatUri, isSipUri } from '../message/sip-uri.js';
+import { type NameAddr, formatNameAddr, parseNameAddr } from '../message/name-addr.js';
+import { type Uri, formatUri, isSipUri, parseUri } from '../message/sip-uri.js';
 import { headerKey } from '../message/header-name.js';
+import { SipParseError } from '../parser/sip-parse-error.js';
 import { type DialogId } from './dialog-id.js';
+import { detachedText } from '../message/detached-text.js';
 
 export type DialogRole = 'uac' | 'uas';
 
-/** Dialog state of RFC 3261 §12: ids, sequence numbers, remote target and route set. */
+/**
+ * Dialog state of RFC 3261 §12: ids, sequence numbers, remote target and route set. Everything is
+ * text of its own (detachedText), not parsed views: a dialog lives as long as its call and must
+ * not keep the messages it was learnt from.
+ */
 export interface DialogState {
   readonly id: DialogId;
   readonly role: DialogRole;
   /** Our From/To value (with our tag) and the peer's. */
   readonly localAddress: string;
   readonly remoteAddress: string;
-  remoteTarget: Uri;
-  readonly routeSet: readonly NameAddr[];
+  /** The remote target URI. */
+  remoteTarget: string;
+  /** The route set as name-addr values, in the order of the Route headers to send. */
+  readonly routeSet: readonly string[];
   localSeq: number;
   remoteSeq: number | undefined;
 }
@@ -41,12 +49,12 @@ export class Dialog {
     const remoteTag = request.fromTag ?? '';
     if (contact === undefined || localTag === undefined) return undefined;
     return new Dialog({
-      id: { callId: request.callId, localTag, remoteTag },
+      id: dialogId(request.callId, localTag, remoteTag),
       role: 'uas',
-      localAddress: response.get('To') ?? '',
-      remoteAddress: request.get('From') ?? '',
+      localAddress: detachedText(response.get('To') ?? ''),
+      remoteAddress: detachedText(request.get('From') ?? ''),
       remoteTarget: contact,
-      routeSet: request.check('record-route') ? [] : request.recordRoutes,
+      routeSet: request.check('record-route') ? [] : request.recordRoutes.map(routeText),
       localSeq: 0,
       remoteSeq: request.cseq.seq,
     });
@@ -58,12 +66,12 @@ export class Dialog {
     const remoteTag = response.toTag;
     if (contact === undefined || remoteTag === undefined) return undefined;
     return new Dialog({
-      id: { callId: request.callId, localTag: request.fromTag ?? '', remoteTag },
+      id: dialogId(request.callId, request.fromTag ?? '', remoteTag),
       role: 'uac',
-      localAddress: request.get('From') ?? '',
-      remoteAddress: response.get('To') ?? '',
+      localAddress: detachedText(request.get('From') ?? ''),
+      remoteAddress: detachedText(response.get('To') ?? ''),
       remoteTarget: contact,
-      routeSet: response.check('record-route') ? [] : [...response.recordRoutes].reverse(),
+      routeSet: response.check('record-route') ? [] : response.recordRoutes.map(routeText).reverse(),
       localSeq: request.cseq.seq,
       remoteSeq: undefined,
     });
@@ -95,14 +103,14 @@ export class Dialog {
     return request.setBody(options.body ?? Buffer.alloc(0), options.contentType);
   }
 
-  private routing(): { requestUri: string; routes: string[] } {
-    const target = formatUri(this.state.remoteTarget);
-    const first = this.state.routeSet[0];
-    const all = this.state.routeSet.map(formatNameAddr);
-    if (first === undefined) return { requestUri: target, routes: [] };
-    if (isSipUri(first.uri) && first.uri.params.has('lr')) return { requestUri: target, routes: all };
+  private routing(): { requestUri: string; routes: readonly string[] } {
+    const target = this.state.remoteTarget;
+    const all = this.state.routeSet;
+    const first = all[0] === undefined ? undefined : routeUri(all[0]);
+    if (first === undefined) return { requestUri: target, routes: all };
+    if (isSipUri(first) && first.params.has('lr')) return { requestUri: target, routes: all };
     // Strict routing (§12.2.1.1): the first route becomes the Request-URI, the target goes last.
-    return { requestUri: formatUri(first.uri), routes: [...all.slice(1), `<${target}>`] };
+    return { requestUri: formatUri(first), routes: [...all.slice(1), `<${target}>`] };
   }
 
   /**
@@ -128,14 +136,36 @@ export class Dialog {
     if (contact) this.state.remoteTarget = contact;
   }
 
-  /** The URI of the next hop: the first route, else the remote target (§12.2.1.1, RFC 3263). */
-  nextHop(): Uri {
-    return this.state.routeSet[0]?.uri ?? this.state.remoteTarget;
+  /**
+   * The URI of the next hop: the first route, else the remote target (§12.2.1.1, RFC 3263);
+   * undefined if that text does not parse.
+   */
+  nextHop(): Uri | undefined {
+    const first = this.state.routeSet[0];
+    if (first !== undefined) return routeUri(first);
+    const target = parseUri(this.state.remoteTarget);
+    return target instanceof SipParseError ? undefined : target;
   }
 }
 
-function firstContact(message: SipRequest | SipResponse): Uri | undefined {
+/** The first Contact URI of a message, as text of its own. */
+function firstContact(message: SipRequest | SipResponse): string | undefined {
   if (message.check('contact')) return undefined;
   const contacts = message.contacts;
-  return contacts === '*' ? undefined : contacts[0]?.uri;
+  const first = contacts === '*' ? undefined : contacts[0]?.uri;
+  return first === undefined ? undefined : detachedText(formatUri(first));
+}
+
+function dialogId(callId: string, localTag: string, remoteTag: string): DialogId {
+  return { callId: detachedText(callId), localTag: detachedText(localTag), remoteTag: detachedText(remoteTag) };
+}
+
+function routeText(route: NameAddr): string {
+  return detachedText(formatNameAddr(route));
+}
+
+/** The URI of a route set entry (a name-addr this dialog formatted itself, so it parses). */
+function routeUri(route: string): Uri | undefined {
+  const parsed = parseNameAddr(route);
+  return parsed instanceof SipParseError ? undefined : parsed.uri;
 }

@@ -20,7 +20,7 @@ function describeCall(call: Call, sw: Softswitch): Record<string, unknown> {
   const media = sw.mediaRelay?.stats(call.id);
   return {
     id: call.id,
-    callId: call.caller.invite.callId,
+    callId: call.caller.callId,
     state: call.state,
     createdAt: new Date(call.createdAt).toISOString(),
     answeredAt: call.answeredAt ? new Date(call.answeredAt).toISOString() : null,

@@ -37,8 +37,8 @@ export class CallSetup {
   private readonly fromTag = makeTag();
   private ringTimer: TimerHandle | undefined;
   private readonly failures: number[] = [];
-  /** Why a branch failed, where the switch itself decided it (media negotiation). */
-  private readonly reasons = new Map<number, string>();
+  /** Why a branch failed, where the switch itself decided it (media negotiation); rare, so made when needed. */
+  private reasons: Map<number, string> | undefined;
   /** Set by the first 2xx or pickup; everything after loses. */
   claimed = false;
   /** When the caller's phone started ringing anybody (for "longest ringing" pickup). */
@@ -58,31 +58,40 @@ export class CallSetup {
   }
 
   private armRingTimer(): void {
-    this.ringTimer?.cancel();
+    this.stopRingTimer();
     this.ringTimer = this.call.setTimer(this.options.ringTimeoutMs, () => this.noAnswer(480));
+  }
+
+  private stopRingTimer(): void {
+    this.ringTimer?.cancel();
+    this.ringTimer = undefined;
   }
 
   private async startBranch(target: ForkTarget): Promise<void> {
     const call = this.call;
     const caller = call.caller;
-    const leg = new Leg(call.nextLegId('b'), 'outbound', buildBranchInvite({
+    // Answered or refused meanwhile: nothing left to offer.
+    const offer = caller.invite;
+    if (!offer) return;
+    const invite = buildBranchInvite({
       requestUri: target.contact, caller: caller.identity, callee: target.callee, domain: call.ctx.domain,
       callId: this.bCallId, fromTag: this.fromTag, contact: call.ctx.signalling.contactUri(target.peer.protocol),
-      maxForwards: Math.max(1, (caller.invite.check('max-forwards') ? 70 : caller.invite.maxForwards ?? 70) - 1), sdp: undefined,
-      extraHeaders: passThroughHeaders(caller.invite),
-    }), target.peer, target.callee, target.contact, this.fromTag);
+      maxForwards: Math.max(1, (offer.check('max-forwards') ? 70 : offer.maxForwards ?? 70) - 1), sdp: undefined,
+      extraHeaders: passThroughHeaders(offer),
+    });
+    const leg = new Leg(call.nextLegId('b'), 'outbound', invite, target.peer, target.callee, target.contact, this.fromTag);
     call.addLeg(leg);
-    if (caller.invite.body.length > 0) {
-      const sdp = await call.ctx.media.offer(call.id, caller.id, leg.id, caller.invite.body);
+    if (offer.body.length > 0) {
+      const sdp = await call.ctx.media.offer(call.id, caller.id, leg.id, offer.body);
       if (!sdp.ok) {
         call.log.warn({ status: sdp.status, reason: sdp.reason }, 'caller SDP refused');
-        this.reasons.set(sdp.status, sdp.reason);
+        (this.reasons ??= new Map()).set(sdp.status, sdp.reason);
         return this.failBranch(leg, sdp.status);
       }
-      leg.invite.setBody(sdp.sdp, 'application/sdp');
+      invite.setBody(sdp.sdp, 'application/sdp');
     }
     if (this.claimed || call.state === 'ended') return this.failBranch(leg, 487);
-    leg.clientTx = call.ctx.signalling.sendRequest(leg.invite, leg.peer, this.branchUser(leg));
+    leg.clientTx = call.ctx.signalling.sendRequest(invite, leg.peer, this.branchUser(leg));
   }
 
   private branchUser(leg: Leg): ClientTransactionUser {
@@ -107,7 +116,7 @@ export class CallSetup {
     leg.state = 'ringing';
     this.ringingSince ??= Date.now();
     let sdp: Buffer | undefined;
-    if (response.body.length > 0 && call.caller.invite.body.length > 0) {
+    if (response.body.length > 0 && (call.caller.invite?.body.length ?? 0) > 0) {
       const early = await call.ctx.media.answer(call.id, leg.id, call.caller.id, response.body);
       if (early.ok) sdp = early.sdp;
     }
@@ -122,17 +131,18 @@ export class CallSetup {
   private async onBranch2xx(leg: Leg, response: SipResponse): Promise<void> {
     if (leg.state === 'answered') {
       // A retransmitted 2xx: our ACK was lost (§13.2.2.4).
-      if (leg.ack) this.call.ctx.signalling.sendAck(leg.ack, leg.peer);
+      this.resendAck(leg);
       return;
     }
     if (this.claimed || this.call.state === 'ended' || !leg.isLive) return this.ackAndBye(leg, response);
     this.claimed = true;
-    this.ringTimer?.cancel();
+    this.stopRingTimer();
     leg.state = 'answered';
     leg.answeredAt = Date.now();
     // Answered: nothing will CANCEL this INVITE any more; its retransmitted 2xx still reach us above.
     leg.clientTx = undefined;
-    leg.dialog = Dialog.asUac(leg.invite, response);
+    leg.dialog = Dialog.asUac(leg.pendingInvite(), response);
+    leg.invite = undefined;
     if (leg.dialog) this.call.ctx.registry.bindDialog(leg.dialog.id, { call: this.call, leg });
     this.cancelBranches(leg, COMPLETED_ELSEWHERE);
     await this.bridgeAnswered(leg, response);
@@ -141,7 +151,7 @@ export class CallSetup {
   private async bridgeAnswered(leg: Leg, response: SipResponse): Promise<void> {
     const call = this.call;
     const caller = call.caller;
-    const earlyOffer = caller.invite.body.length > 0;
+    const earlyOffer = (caller.invite?.body.length ?? 0) > 0;
     const media = earlyOffer
       ? await call.ctx.media.answer(call.id, leg.id, caller.id, response.body)
       : await call.ctx.media.offer(call.id, leg.id, caller.id, response.body);
@@ -166,20 +176,25 @@ export class CallSetup {
   }
 
   private sendAck(leg: Leg, sdp?: Buffer): void {
-    if (!leg.dialog) return;
-    const ack = leg.dialog.createRequest('ACK', sdp
-      ? { cseq: leg.invite.cseq.seq, body: sdp, contentType: 'application/sdp' }
-      : { cseq: leg.invite.cseq.seq });
-    leg.ack = ack;
-    this.call.ctx.signalling.sendAck(ack, leg.peer);
+    const ack = leg.makeAck(leg.inviteSeq, sdp);
+    if (ack) this.call.ctx.signalling.sendAck(ack, leg.peer);
   }
 
-  /** A 2xx that lost the race (crossed our CANCEL, or another device won): ACK, then BYE. */
+  private resendAck(leg: Leg): void {
+    const ack = leg.ack;
+    if (ack) this.call.ctx.signalling.sendAck(ack, leg.peer);
+  }
+
+  /**
+   * A 2xx that lost the race (crossed our CANCEL, or another device won): ACK, then BYE. A leg
+   * that was answered (its INVITE released) and has ended since gets its ACK again.
+   */
   private ackAndBye(leg: Leg, response: SipResponse): void {
+    if (!leg.invite) return this.resendAck(leg);
     const dialog = Dialog.asUac(leg.invite, response);
     if (!dialog) return;
     const signalling = this.call.ctx.signalling;
-    signalling.sendAck(dialog.createRequest('ACK', { cseq: leg.invite.cseq.seq }), leg.peer);
+    signalling.sendAck(dialog.createRequest('ACK', { cseq: leg.inviteSeq }), leg.peer);
     signalling.sendRequest(dialog.createRequest('BYE', { headers: [['Reason', COMPLETED_ELSEWHERE]] }), leg.peer, IGNORE_RESPONSES);
     leg.state = 'ended';
   }
@@ -215,7 +230,7 @@ export class CallSetup {
 
   private noAnswer(status: number): void {
     if (this.claimed || this.call.state !== 'ringing') return;
-    this.ringTimer?.cancel();
+    this.stopRingTimer();
     this.cancelBranches(undefined);
     if (this.options.onNoAnswer?.(status)) return;
     this.finish(status);
@@ -223,7 +238,7 @@ export class CallSetup {
 
   private finish(status: number): void {
     this.claimed = true;
-    this.call.rejectInbound(this.call.caller, status, this.reasons.get(status));
+    this.call.rejectInbound(this.call.caller, status, this.reasons?.get(status));
     this.call.end(`no answer (${status})`);
   }
 
@@ -235,7 +250,7 @@ export class CallSetup {
     this.cancelledByCaller = true;
     if (this.claimed) return;
     this.claimed = true;
-    this.ringTimer?.cancel();
+    this.stopRingTimer();
     this.cancelBranches(undefined);
     this.call.rejectInbound(this.call.caller, 487);
     this.call.end('caller cancelled');
@@ -244,7 +259,7 @@ export class CallSetup {
   /** Stops ringing and gives the caller `status` (a queue's overall timeout). */
   giveUp(status: number): void {
     if (this.claimed || this.call.state !== 'ringing') return;
-    this.ringTimer?.cancel();
+    this.stopRingTimer();
     this.cancelBranches(undefined);
     this.finish(status);
   }
@@ -253,7 +268,7 @@ export class CallSetup {
   handOver(): boolean {
     if (this.claimed || this.call.state !== 'ringing') return false;
     this.claimed = true;
-    this.ringTimer?.cancel();
+    this.stopRingTimer();
     this.cancelBranches(undefined);
     return true;
   }
@@ -262,7 +277,7 @@ export class CallSetup {
   claim(): boolean {
     if (this.claimed || this.call.state !== 'ringing') return false;
     this.claimed = true;
-    this.ringTimer?.cancel();
+    this.stopRingTimer();
     this.cancelBranches(undefined, COMPLETED_ELSEWHERE);
     return true;
   }

@@ -43,11 +43,15 @@ export class Call {
   private readonly timers = new Set<TimerHandle>();
   private readonly endHandlers: Array<() => void> = [];
   private legCounter = 0;
-  readonly log: Logger;
+  private callLog: Logger | undefined;
 
   constructor(readonly ctx: CallContext, readonly id: string, public caller: Leg) {
-    this.log = ctx.logger.child({ callId: caller.invite.callId, call: id });
     this.addLeg(caller);
+  }
+
+  /** The call's logger, made on first use: most calls log nothing until they end. */
+  get log(): Logger {
+    return (this.callLog ??= this.ctx.logger.child({ callId: this.caller.callId, call: this.id }));
   }
 
   nextLegId(prefix: string): string {
@@ -69,14 +73,19 @@ export class Call {
     this.endHandlers.push(handler);
   }
 
-  /** A timer that dies with the call. */
+  /** A timer that dies with the call; the call forgets it once it fires or is cancelled. */
   setTimer(ms: number, fire: () => void): TimerHandle {
     const handle = this.ctx.signalling.clock.setTimer(ms, () => {
       this.timers.delete(handle);
       fire();
     });
     this.timers.add(handle);
-    return handle;
+    return {
+      cancel: () => {
+        this.timers.delete(handle);
+        handle.cancel();
+      },
+    };
   }
 
   /**
@@ -101,19 +110,23 @@ export class Call {
     if (!tx) return;
     const contact = this.ctx.signalling.contactUri(leg.peer.protocol);
     const response = inviteResponse(leg, 200, { sdp, contact, headers: extraHeaders });
+    const invite = leg.pendingInvite();
     leg.state = 'answered';
     leg.answeredAt = Date.now();
     leg.inviteTx = undefined;
-    this.sendInvite2xx(leg, leg.invite, response, (r) => tx.respond(r));
+    leg.invite = undefined;
+    this.sendInvite2xx(leg, invite, response, (r) => tx.respond(r));
   }
 
   /** Sends a final failure on an inbound leg's pending INVITE. */
   rejectInbound(leg: Leg, status: number, reason?: string): void {
     const tx = leg.inviteTx;
     if (!tx) return;
+    const response = inviteResponse(leg, status, reason === undefined ? {} : { reason });
     leg.inviteTx = undefined;
+    leg.invite = undefined;
     leg.state = 'failed';
-    tx.respond(inviteResponse(leg, status, reason === undefined ? {} : { reason }));
+    tx.respond(response);
   }
 
   /** Connects two answered legs: from now on in-dialog requests on one go to the other. */

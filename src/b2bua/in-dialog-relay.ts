@@ -79,10 +79,8 @@ async function onReInviteFinal(
     ? await call.ctx.media.answer(call.id, other.id, leg.id, response.body)
     : await call.ctx.media.offer(call.id, other.id, leg.id, response.body);
   const ack = (sdp?: Buffer): void => {
-    if (!other.dialog) return;
-    const opts = { cseq: outbound.cseq.seq, ...(sdp ? { body: sdp, contentType: 'application/sdp' } : {}) };
-    other.ack = other.dialog.createRequest('ACK', opts);
-    call.ctx.signalling.sendAck(other.ack, other.peer);
+    const sent = other.makeAck(outbound.cseq.seq, sdp);
+    if (sent) call.ctx.signalling.sendAck(sent, other.peer);
   };
   if (hadOffer || !media) ack();
   else leg.awaitingAckSdp = (sdp) => void call.ctx.media.answer(call.id, leg.id, other.id, sdp).then((r) => ack(r.ok ? r.sdp : undefined));

@@ -51,13 +51,13 @@ export interface LegResponseOptions {
   readonly headers?: ReadonlyArray<readonly [string, string]>;
 }
 
-/** A response to the INVITE of an inbound leg, with the leg's tag. */
+/** A response to the pending INVITE of an inbound leg, with the leg's tag. */
 export function inviteResponse(leg: Leg, status: number, options: LegResponseOptions = {}): SipResponse {
   const headers: Array<readonly [string, string]> = [];
   if (options.contact && status < 300) headers.push(['Contact', `<${options.contact}>`]);
   if (status >= 200 && status < 300) headers.push(['Allow', ALLOW]);
   headers.push(...(options.headers ?? []));
-  return makeResponse(leg.invite, status, {
+  return makeResponse(leg.pendingInvite(), status, {
     toTag: leg.localTag, headers,
     ...(options.reason !== undefined ? { reason: options.reason } : {}),
     ...(options.sdp ? { body: options.sdp, contentType: SDP } : {}),

@@ -4,6 +4,7 @@ import type { TwoXxRetransmitter } from '../../sip-stack/dialog/two-xx-retransmi
 import type { ServerTransaction } from '../../sip-stack/transaction/server-transaction.js';
 import type { ClientTransaction } from '../../sip-stack/transaction/client-transaction.js';
 import type { SendTarget } from '../../sip-stack/transport/transport-types.js';
+import { detachedText } from '../../sip-stack/message/detached-text.js';
 
 export type LegState = 'offering' | 'ringing' | 'answered' | 'ended' | 'failed' | 'cancelled';
 
@@ -23,8 +24,8 @@ export class Leg {
   dialog: Dialog | undefined;
   /** Set while a 2xx we sent on this leg waits for its ACK (§13.3.1.4). */
   twoXx: TwoXxRetransmitter | undefined;
-  /** The ACK we sent for this leg's 2xx, re-sent when the 2xx is retransmitted (§13.2.2.4). */
-  ack: SipRequest | undefined;
+  /** What the ACK we sent for this leg's latest 2xx carried, to send it again (`ack`). */
+  private ackSent: { readonly cseq: number; readonly sdp: Buffer | undefined } | undefined;
   /** A re-INVITE is in progress on this leg, in either direction (§14.1 glare). */
   reinviteInProgress = false;
   /** For a late offer: what to do with the SDP this leg's ACK carries. */
@@ -35,11 +36,19 @@ export class Leg {
   inviteTx: ServerTransaction | undefined;
   clientTx: ClientTransaction | undefined;
 
+  /**
+   * The INVITE that created the leg (received or sent), while its exchange is under way. It is
+   * released once the leg is answered (or, inbound, refused): an established leg is its dialog.
+   */
+  invite: SipRequest | undefined;
+  /** The Call-ID and CSeq number of that INVITE, which outlive it. */
+  readonly callId: string;
+  readonly inviteSeq: number;
+
   constructor(
     readonly id: string,
     readonly direction: 'inbound' | 'outbound',
-    /** The INVITE that created the leg (received or sent). */
-    readonly invite: SipRequest,
+    invite: SipRequest,
     /** Where requests to this phone go: where its messages come from (NAT-friendly). */
     public peer: SendTarget,
     readonly identity: PartyIdentity,
@@ -47,9 +56,47 @@ export class Leg {
     readonly device: string,
     /** Our tag in this leg's dialog. */
     readonly localTag: string,
-  ) {}
+  ) {
+    this.invite = invite;
+    this.callId = detachedText(invite.callId);
+    this.inviteSeq = invite.cseq.seq;
+  }
+
+  /** The INVITE of a leg whose INVITE exchange is still under way (a pending one to answer). */
+  pendingInvite(): SipRequest {
+    if (!this.invite) throw new Error(`leg ${this.id}: its INVITE exchange is over`);
+    return this.invite;
+  }
+
+  /**
+   * Builds the ACK for a 2xx on this leg's dialog and remembers what it carried, so that a
+   * retransmission of that 2xx gets the same ACK again (§13.2.2.4).
+   */
+  makeAck(cseq: number, sdp?: Buffer): SipRequest | undefined {
+    this.ackSent = { cseq, sdp: sdp && ownedBytes(sdp) };
+    return this.ack;
+  }
+
+  /**
+   * The ACK we sent for this leg's latest 2xx, built anew from the dialog (keeping only what it
+   * carried is cheaper than keeping the message for the life of the call); undefined if none.
+   */
+  get ack(): SipRequest | undefined {
+    const sent = this.ackSent;
+    if (!sent || !this.dialog) return undefined;
+    return this.dialog.createRequest('ACK', sent.sdp
+      ? { cseq: sent.cseq, body: sent.sdp, contentType: 'application/sdp' }
+      : { cseq: sent.cseq });
+  }
 
   get isLive(): boolean {
     return this.state === 'offering' || this.state === 'ringing' || this.state === 'answered';
   }
+}
+
+/** A copy of `bytes` in memory of its own: a small Buffer is a view onto a shared 8 kB pool slab, which it would keep. */
+function ownedBytes(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
 }

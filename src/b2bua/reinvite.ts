@@ -39,8 +39,8 @@ function attemptReInvite(call: Call, leg: Leg, sdp: Buffer): Promise<SipResponse
         if (response.status < 200) return;
         if (response.status < 300) {
           dialog.receiveRefreshResponse(response);
-          leg.ack = dialog.createRequest('ACK', { cseq: invite.cseq.seq });
-          call.ctx.signalling.sendAck(leg.ack, leg.peer);
+          const ack = leg.makeAck(invite.cseq.seq);
+          if (ack) call.ctx.signalling.sendAck(ack, leg.peer);
         }
         finish(response);
       },

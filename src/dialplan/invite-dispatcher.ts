@@ -29,7 +29,11 @@ let callCounter = 0;
 
 /** Turns an authenticated INVITE into a call, a queue entry or a feature, by the dial plan. */
 export class InviteDispatcher implements InviteHandler {
-  private readonly pending = new Map<ServerTransaction, Call>();
+  /**
+   * Calls by their caller's INVITE transaction, for CANCEL. Weak: once that transaction is over
+   * nothing else holds it, and the entry goes without keeping the transaction for the call's life.
+   */
+  private readonly pending = new WeakMap<ServerTransaction, Call>();
 
   constructor(private readonly parts: DispatcherParts) {}
 
@@ -64,14 +68,7 @@ export class InviteDispatcher implements InviteHandler {
 
   /** Creates a call for an inbound INVITE and tracks its pending transaction for CANCEL. */
   newCall(request: SipRequest, tx: ServerTransaction, caller: PartyIdentity): Call {
-    const ctx: CallContext = {
-      ...this.parts.ctx,
-      onEnded: (ended) => {
-        this.pending.delete(tx);
-        this.parts.ctx.onEnded?.(ended);
-      },
-    };
-    const call = new Call(ctx, `c${++callCounter}`, inboundLeg(request, tx, caller));
+    const call = new Call(this.parts.ctx, `c${++callCounter}`, inboundLeg(request, tx, caller));
     this.parts.ctx.registry.add(call);
     this.pending.set(tx, call);
     return call;

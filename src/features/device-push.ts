@@ -72,10 +72,10 @@ export class DevicePush {
       branch.state = 'failed';
       return;
     }
-    const dialog = Dialog.asUac(branch.invite, response);
+    const dialog = branch.invite && Dialog.asUac(branch.invite, response);
     if (!dialog) return;
     const signalling = call.ctx.signalling;
-    const ack = dialog.createRequest('ACK', { cseq: branch.invite.cseq.seq });
+    const ack = dialog.createRequest('ACK', { cseq: branch.inviteSeq });
     signalling.sendAck(ack, branch.peer);
     const old = attempt.leg;
     const far = call.otherSide(old);
@@ -88,7 +88,8 @@ export class DevicePush {
     for (const other of attempt.branches) if (other !== branch && other.isLive) { other.state = 'cancelled'; other.clientTx?.cancel(COMPLETED_ELSEWHERE); }
     await call.ctx.media.repoint(call.id, old.id, response.body);
     branch.dialog = dialog;
-    branch.ack = ack;
+    branch.makeAck(branch.inviteSeq);
+    branch.invite = undefined;
     branch.state = 'answered';
     branch.answeredAt = Date.now();
     call.ctx.registry.bindDialog(dialog.id, { call, leg: branch });

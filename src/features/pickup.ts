@@ -64,10 +64,11 @@ export class PickupFeature {
     leg.inviteTx = tx;
     call.addLeg(leg);
     const media = call.ctx.media;
-    if (caller.invite.body.length === 0 || request.body.length === 0) {
-      return this.bridgeLateOffer(call, leg);
+    const callerOffer = caller.invite?.body;
+    if (callerOffer === undefined || callerOffer.length === 0 || request.body.length === 0) {
+      return this.bridgeLateOffer(call, leg, request);
     }
-    const offered = await media.offer(call.id, caller.id, leg.id, caller.invite.body);
+    const offered = await media.offer(call.id, caller.id, leg.id, callerOffer);
     const toPicker = offered.ok ? media.answerFrom(request.body, offered.sdp) : offered;
     const toCaller = toPicker.ok ? await media.answer(call.id, leg.id, caller.id, request.body) : toPicker;
     if (call.setup?.cancelledByCaller || call.state === 'ended') return this.abandon(call, leg, 480, 'No call to pick up');
@@ -75,10 +76,10 @@ export class PickupFeature {
     this.connect(call, leg, toCaller.sdp, toPicker.sdp);
   }
 
-  private async bridgeLateOffer(call: Call, leg: Leg): Promise<void> {
+  private async bridgeLateOffer(call: Call, leg: Leg, request: SipRequest): Promise<void> {
     const caller = call.caller;
-    if (leg.invite.body.length === 0) return this.abandon(call, leg, 488, 'Pickup needs an SDP offer');
-    const toCaller = await call.ctx.media.offer(call.id, leg.id, caller.id, leg.invite.body);
+    if (request.body.length === 0) return this.abandon(call, leg, 488, 'Pickup needs an SDP offer');
+    const toCaller = await call.ctx.media.offer(call.id, leg.id, caller.id, request.body);
     if (call.setup?.cancelledByCaller || call.state === 'ended') return this.abandon(call, leg, 480, 'No call to pick up');
     if (!toCaller.ok) return this.abandon(call, leg, toCaller.status, toCaller.reason);
     caller.awaitingAckSdp = (sdp) => void call.ctx.media.answer(call.id, caller.id, leg.id, sdp).then((answer) => {
