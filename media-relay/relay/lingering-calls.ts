@@ -35,6 +35,16 @@ export class LingeringCalls {
     this.schedule();
   }
 
+  /** Closes the call that has lingered longest, for a live call that needs ports; false if none. */
+  closeOldest(): boolean {
+    const oldest = this.queue[this.head];
+    if (oldest === undefined) return false;
+    oldest.call.close();
+    this.head++;
+    this.compact();
+    return true;
+  }
+
   closeAll(): void {
     this.timer?.cancel();
     this.timer = undefined;

@@ -223,6 +223,7 @@ export class MediaRelay {
       advertiseAddress: this.options.advertiseAddress ?? this.options.bindAddress,
       rtp: new RtpPacket(),
       event: new TelephoneEvent(),
+      reclaimPorts: () => this.lingering.closeOldest(),
       onDigit: (owner: StreamOwner, digit: DtmfDigit) => this.report(() => this.options.onDigit?.(owner.callId, owner.id, digit)),
       shouldForwardEvent: (owner: StreamOwner, event: number, timestamp: number) => {
         const filter = this.options.shouldForwardEvent;

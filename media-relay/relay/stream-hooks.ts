@@ -27,6 +27,8 @@ export interface StreamHooks {
   readonly advertiseAddress: string;
   readonly rtp: RtpPacket;
   readonly event: TelephoneEvent;
+  /** Closes the longest-lingering ended call to free its ports; false when none lingers. */
+  reclaimPorts(): boolean;
   onDigit(owner: StreamOwner, digit: DtmfDigit): void;
   /** What to do with a telephone-event packet: forward it, drop it, or hold it back for later. */
   shouldForwardEvent(owner: StreamOwner, event: number, timestamp: number): EventVerdict;

@@ -81,6 +81,8 @@ describe.skipIf(sipp.skip)('sipp calls through the B2BUA', () => {
     expectAll(uac, calls);
     expectAll(await uas.done, calls);
     await waitFor(() => sw.sw.calls.size === 0, { timeoutMs: 10_000, what: 'every call to end' });
+    // Ended calls' ports linger for media.linger (1 s) before they close.
+    await waitFor(() => relay.resources().openSockets === before.openSockets, { timeoutMs: 5000, what: 'lingering relay ports to close' });
     expect(relay.resources()).toEqual(before);
     // Transactions linger for Timers J, K and D (at most 64*T1, 32 s with the standard T1 here).
     await waitFor(() => sw.sw.stack.transactions.size() === 0, { timeoutMs: 40_000, what: 'every transaction to end' });

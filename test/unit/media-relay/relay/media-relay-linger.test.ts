@@ -75,4 +75,32 @@ describe('MediaRelay lingerMs (ended calls keep forwarding a moment)', () => {
     h.clock.advance(500);
     expect(h.relay.resources()).toMatchObject({ calls: 1, portPairsInUse: 2, openSockets: 4 });
   });
+
+  it('a live call that finds every port taken closes the longest-lingering calls early instead of failing', async () => {
+    const h = harness({ lingerMs: 10_000, portMin: 40000, portMax: 40007 });
+    const first = await bridge(h, 'first');
+    await bridge(h, 'second');
+    h.relay.delete('first');
+    h.relay.delete('second');
+    const third = await bridge(h, 'third');
+    expect([third.towardA, third.towardB].sort()).toEqual([first.towardA, first.towardB].sort());
+    expect(h.relay.resources()).toMatchObject({ calls: 1, portPairsInUse: 4, openSockets: 8 });
+    await bridge(h, 'fourth');
+    expect(await h.relay.offer('fifth', 'A', phoneSdp(PHONE_A), { toLegId: 'B' })).toMatchObject({ ok: false, error: { kind: 'ports-exhausted' } });
+    h.clock.advance(10_000);
+    expect(h.relay.resources()).toMatchObject({ calls: 2, portPairsInUse: 4, timers: 1 });
+  });
+
+  it('when the free pairs cannot be bound (another program holds them), lingering calls give up theirs', async () => {
+    const h = harness({ lingerMs: 10_000, portMin: 40000, portMax: 40015 });
+    const first = await bridge(h, 'first');
+    const second = await bridge(h, 'second');
+    h.relay.delete('first');
+    h.relay.delete('second');
+    for (const port of [40008, 40010, 40012, 40014]) h.sockets.busy.add(port);
+    const third = await bridge(h, 'third');
+    const lingered = [first.towardA, first.towardB, second.towardA, second.towardB];
+    expect(lingered).toEqual(expect.arrayContaining([third.towardA, third.towardB]));
+    expect(h.relay.resources()).toMatchObject({ calls: 1, portPairsInUse: 2, openSockets: 4 });
+  });
 });
