@@ -19,7 +19,7 @@ export * from './sdp/intersect-codecs.js';
 export type { Clock, TimerHandle } from './relay/clock.js';
 export { systemClock } from './relay/system-clock.js';
 export * from './relay/port-allocator.js';
-export type { BindResult, PacketHandler, PacketSource, RelaySocket, SocketFactory } from './relay/relay-socket.js';
+export type { BindResult, PacketReceiver, PacketSource, RelaySocket, SocketFactory } from './relay/relay-socket.js';
 export { UdpSocketFactory } from './relay/udp-socket-factory.js';
 export * from './relay/media-relay-error.js';
 export type { AnswerResult, OfferResult, RepointResult } from './relay/call-negotiation.js';

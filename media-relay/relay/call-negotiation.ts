@@ -3,6 +3,7 @@ import { parseSdp } from '../sdp/parse-sdp.js';
 import { rewriteSession } from '../sdp/rewrite-sdp.js';
 import { SdpError } from '../sdp/sdp-error.js';
 import type { SessionDescription } from '../sdp/session-description.js';
+import { flattenedText } from './flattened-text.js';
 import { failure, type Failure } from './media-relay-error.js';
 import { bridgeLegs, type RelayLeg } from './relay-leg.js';
 import type { RelayCall, StreamsOutcome } from './relay-call.js';
@@ -48,7 +49,7 @@ export async function negotiateOffer(call: RelayCall, fromId: string, sdp: Recei
   from.takeSdp(sdp.text, sdp.summary, false);
   to.offeredBy = from;
   if (from.peer === to) bridgeLegs(from, to);
-  return { ok: true, sdp: rewriteSession(sdp.session, to.endpoints(call.context.advertiseAddress), to.origin), toLegId: to.id };
+  return { ok: true, sdp: flattenedText(rewriteSession(sdp.session, to.endpoints(call.context.advertiseAddress), to.origin)), toLegId: to.id };
 }
 
 /**
@@ -60,12 +61,12 @@ export async function negotiateAnswer(call: RelayCall, legId: string, sdp: Recei
   const answerer = call.legs.get(legId) ?? call.adoptPlaceholder(legId);
   if (answerer === undefined) return failure('unknown-leg', `no offer went to leg ${legId}`);
   const offerer = answerer.offeredBy ?? answerer.peer;
-  const offered = offerer?.summary?.media;
-  if (offerer === undefined || offered === undefined || call.legs.get(offerer.id) !== offerer) {
+  const offeredLines = offerer?.rtcpMux;
+  if (offerer === undefined || offeredLines === undefined || call.legs.get(offerer.id) !== offerer) {
     return failure('no-pending-offer', `leg ${legId} has no offer to answer`);
   }
-  if (sdp.summary.media.length !== offered.length) {
-    return failure('malformed-sdp', `answer has ${sdp.summary.media.length} m-lines, the offer had ${offered.length}`);
+  if (sdp.summary.media.length !== offeredLines.length) {
+    return failure('malformed-sdp', `answer has ${sdp.summary.media.length} m-lines, the offer had ${offeredLines.length}`);
   }
   const wanted = sdp.summary.media.map((media, index) => isRelayed(media) && offerer.streams[index] !== undefined);
   const opened = await call.ensureStreams([answerer], wanted);
@@ -79,7 +80,7 @@ export async function negotiateAnswer(call: RelayCall, legId: string, sdp: Recei
   for (const stream of offerer.streams) stream?.arm();
   call.established = true;
   call.timedOut = false;
-  return { ok: true, sdp: rewriteSession(sdp.session, offerer.endpoints(call.context.advertiseAddress), offerer.origin), offererLegId: offerer.id };
+  return { ok: true, sdp: flattenedText(rewriteSession(sdp.session, offerer.endpoints(call.context.advertiseAddress), offerer.origin)), offererLegId: offerer.id };
 }
 
 /**
@@ -94,20 +95,20 @@ export async function repointLeg(call: RelayCall, legId: string, sdp: ReceivedSd
   leg.takeSdp(sdp.text, sdp.summary, true);
   const other = leg.peer ?? leg.offeredBy;
   await Promise.all(leg.streams.map((stream, index) => {
-    const muxed = sdp.summary.media[index]?.rtcpMux === true && other?.summary?.media[index]?.rtcpMux === true;
+    const muxed = sdp.summary.media[index]?.rtcpMux === true && other?.rtcpMux?.[index] === true;
     return stream?.setMuxed(muxed);
   }));
   if (call.closed) return streamsFailure('closed');
   call.timedOut = false;
   const session = other?.sdp === undefined ? undefined : parseSdp(other.sdp);
   if (session === undefined || session instanceof SdpError) return { ok: true, sdp: undefined };
-  return { ok: true, sdp: rewriteSession(session, leg.endpoints(call.context.advertiseAddress), leg.origin) };
+  return { ok: true, sdp: flattenedText(rewriteSession(session, leg.endpoints(call.context.advertiseAddress), leg.origin)) };
 }
 
 /** RFC 5761 §5.1.1: mux is in use only when both offer and answer carry a=rtcp-mux. */
 async function settleMux(offerer: RelayLeg, answerer: RelayLeg, answer: SdpDescription): Promise<void> {
   const jobs = answer.media.flatMap((media, index) => {
-    const offeredMux = offerer.summary?.media[index]?.rtcpMux === true;
+    const offeredMux = offerer.rtcpMux?.[index] === true;
     return [
       answerer.streams[index]?.setMuxed(media.rtcpMux),
       offerer.streams[index]?.setMuxed(media.rtcpMux && offeredMux),

@@ -11,6 +11,9 @@ export interface CallContext {
   newOrigin(): SdpOrigin;
 }
 
+/** The tail only orders operations; how each ended is its caller's to see. */
+function settled(): void {}
+
 export type StreamsOutcome = 'ok' | 'exhausted' | 'closed';
 
 /**
@@ -26,13 +29,19 @@ export class RelayCall {
   /** Ended by signalling: no operation runs on it any more, its ports only forward until closed. */
   ended = false;
   closed = false;
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Settles when the last queued operation has; undefined while none is queued. */
+  private tail: Promise<unknown> | undefined = undefined;
 
   constructor(readonly id: string, readonly context: CallContext) {}
 
   serialize<T>(operation: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(operation, operation);
-    this.tail = run.catch(() => undefined);
+    const run = (this.tail ?? Promise.resolve()).then(operation, operation);
+    const tail = run.then(settled, settled);
+    this.tail = tail;
+    // An idle call keeps no promise: a held call may stay idle for hours.
+    void tail.then(() => {
+      if (this.tail === tail) this.tail = undefined;
+    });
     return run;
   }
 
@@ -87,7 +96,7 @@ export class RelayCall {
       for (const { stream } of opened) stream.close();
       return gone ? 'closed' : 'exhausted';
     }
-    for (const { leg, index, stream } of opened) leg.streams[index] = stream;
+    for (const { leg, index, stream } of opened) leg.addStream(index, stream);
     return 'ok';
   }
 

@@ -2,6 +2,7 @@ import type { RelayEndpoint } from '../sdp/rewrite-sdp.js';
 import type { SdpDescription } from '../sdp/describe-sdp.js';
 import type { SdpOrigin } from '../sdp/sdp-origin.js';
 import type { RelayStream } from './relay-stream.js';
+import { rtcpMuxLines } from './rtcp-mux-lines.js';
 import type { StreamOwner } from './stream-hooks.js';
 
 /**
@@ -9,10 +10,12 @@ import type { StreamOwner } from './stream-hooks.js';
  * relay ports (a stream per m-line index) and the o= line of the SDP the relay sends it.
  */
 export class RelayLeg implements StreamOwner {
-  readonly streams: (RelayStream | undefined)[] = [];
-  /** The latest SDP this leg's phone sent, and its summary. */
+  /** A stream per m-line index, in an array exactly as long as needed (see addStream). */
+  private slots: (RelayStream | undefined)[] = [];
+  /** The latest SDP this leg's phone sent. */
   sdp: string | undefined = undefined;
-  summary: SdpDescription | undefined = undefined;
+  /** Per m-line of that SDP, whether it asked for rtcp-mux; undefined until the phone sent SDP. */
+  rtcpMux: readonly boolean[] | undefined = undefined;
   /** The leg whose offer this leg has yet to answer. */
   offeredBy: RelayLeg | undefined = undefined;
   /** The leg whose media this leg exchanges. */
@@ -39,19 +42,38 @@ export class RelayLeg implements StreamOwner {
   /** Takes the phone's SDP: each stream learns its remote end and restarts its latch. */
   takeSdp(sdp: string, summary: SdpDescription, newPhone: boolean): void {
     this.sdp = sdp;
-    this.summary = summary;
+    this.rtcpMux = rtcpMuxLines(summary.media);
     this.streams.forEach((stream, index) => stream?.setRemote(summary.media[index], newPhone));
   }
 
+  get streams(): readonly (RelayStream | undefined)[] {
+    return this.slots;
+  }
+
+  /**
+   * Gives m-line `index` its stream. Beyond the end, the streams move to an array of the new
+   * length: growing one in place reserves room for 16 more streams than the leg will ever have.
+   */
+  addStream(index: number, stream: RelayStream): void {
+    if (index >= this.slots.length) this.slots = lengthened(this.slots, index + 1);
+    this.slots[index] = stream;
+  }
+
   closeStream(index: number): void {
-    this.streams[index]?.close();
-    this.streams[index] = undefined;
+    this.slots[index]?.close();
+    this.slots[index] = undefined;
   }
 
   close(): void {
-    for (let index = 0; index < this.streams.length; index++) this.closeStream(index);
-    this.streams.length = 0;
+    for (let index = 0; index < this.slots.length; index++) this.closeStream(index);
+    this.slots = [];
   }
+}
+
+function lengthened<T>(items: readonly T[], length: number): (T | undefined)[] {
+  const copy = new Array<T | undefined>(length);
+  for (let index = 0; index < items.length; index++) copy[index] = items[index];
+  return copy;
 }
 
 /** Bridges two legs: each stream forwards to the other leg's stream at the same m-line index. */

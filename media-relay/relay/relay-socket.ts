@@ -4,8 +4,13 @@ export interface PacketSource {
   readonly port: number;
 }
 
-/** Receives each datagram as dgram delivers it; called with the Buffer dgram allocated. */
-export type PacketHandler = (packet: Buffer, source: PacketSource) => void;
+/**
+ * Receives each datagram as dgram delivers it, with the Buffer dgram allocated. An object
+ * rather than a callback, so that every socket shares one listener instead of a closure each.
+ */
+export interface PacketReceiver {
+  receivePacket(packet: Buffer, source: PacketSource): void;
+}
 
 /** One bound UDP socket of the relay. */
 export interface RelaySocket {
@@ -32,6 +37,6 @@ export type BindResult =
 
 /** Binds relay sockets and counts those still open, so a leak shows as a number. */
 export interface SocketFactory {
-  bind(address: string, port: number, onPacket: PacketHandler): Promise<BindResult>;
+  bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult>;
   readonly openCount: number;
 }

@@ -47,7 +47,7 @@ function streamStats(stream: RelayStream): StreamStats {
   const destination = stream.destination();
   return {
     index: stream.index,
-    type: stream.remote?.type,
+    type: stream.mediaType,
     localRtpPort: stream.rtpPort,
     localRtcpPort: stream.muxed ? undefined : stream.rtcpPort,
     remoteAddress: destination?.address,

@@ -5,7 +5,8 @@ import { peekPayloadType } from '../rtp/rtp-fields.js';
 import { SequenceTracker } from '../rtp/sequence-tracker.js';
 import type { MediaLineSummary } from '../sdp/describe-sdp.js';
 import { isUnspecifiedAddress } from '../sdp/media-direction.js';
-import type { PacketSource, RelaySocket } from './relay-socket.js';
+import type { PacketReceiver, PacketSource, RelaySocket } from './relay-socket.js';
+import { RtcpReceiver, type RtcpListener } from './rtcp-receiver.js';
 import { SourceLatch } from './source-latch.js';
 import type { EventVerdict, StreamHooks, StreamOwner } from './stream-hooks.js';
 import { TelephoneEventDetector } from './telephone-event-detector.js';
@@ -17,11 +18,11 @@ const LENIENT_RTCP = { requireReportFirst: false } as const;
  * forwarded out of the peer stream's socket to the peer's phone, so each phone only ever sees
  * the relay. Receiving and forwarding allocate nothing: the Buffer dgram delivered is sent on.
  */
-export class RelayStream {
+export class RelayStream implements PacketReceiver, RtcpListener {
   /** The stream on the bridged leg at the same m-line index; undefined while unbridged. */
   peer: RelayStream | undefined = undefined;
-  /** The phone's latest description of this m-line. */
-  remote: MediaLineSummary | undefined = undefined;
+  /** The media type (audio, video) of the phone's latest description of this m-line. */
+  mediaType: string | undefined = undefined;
   muxed = false;
   /** The call has ended and its ports only linger: telephone events pass without inspection. */
   draining = false;
@@ -39,7 +40,10 @@ export class RelayStream {
   private readonly rtpLatch = new SourceLatch();
   private readonly rtcpLatch = new SourceLatch();
   private readonly sequence = new SequenceTracker();
-  private readonly events = new TelephoneEventDetector();
+  /** Made on the first telephone-event packet: most calls never see one. */
+  private events: TelephoneEventDetector | undefined = undefined;
+  /** The phone's description says sendrecv and no hold. */
+  private bidirectional = false;
   private rtpTargetAddress = '';
   private rtpTargetPort = 0;
   private rtcpTargetAddress = '';
@@ -49,8 +53,11 @@ export class RelayStream {
   private pinWanted = false;
   private pinned = false;
   private closed = false;
-  /** Telephone-event packets held back for the application (copies: the socket reuses nothing, but be safe). */
-  private held: Buffer[] = [];
+  /**
+   * Telephone-event packets held back for the application (copies: the socket reuses nothing,
+   * but be safe); made on the first one held.
+   */
+  private held: Buffer[] | undefined = undefined;
 
   constructor(
     readonly owner: StreamOwner,
@@ -66,8 +73,8 @@ export class RelayStream {
   async bind(): Promise<boolean> {
     const { sockets, bindAddress } = this.hooks;
     const [rtp, rtcp] = await Promise.all([
-      sockets.bind(bindAddress, this.rtpPort, this.onRtpPacket),
-      sockets.bind(bindAddress, this.rtcpPort, this.onRtcpPacket),
+      sockets.bind(bindAddress, this.rtpPort, this),
+      sockets.bind(bindAddress, this.rtcpPort, new RtcpReceiver(this)),
     ]);
     if (rtp.ok && rtcp.ok && !this.closed) {
       this.rtpSocket = rtp.socket;
@@ -95,7 +102,7 @@ export class RelayStream {
 
   /** Sending and receiving both ways: the only state in which silence means trouble. */
   isBidirectional(): boolean {
-    return this.remote !== undefined && this.remote.direction === 'sendrecv' && !this.remote.onHold;
+    return this.bidirectional;
   }
 
   /**
@@ -103,7 +110,8 @@ export class RelayStream {
    * different device took the stream over, whose predecessor must not re-latch it.
    */
   setRemote(remote: MediaLineSummary | undefined, newPhone: boolean): void {
-    this.remote = remote;
+    this.mediaType = remote?.type;
+    this.bidirectional = remote !== undefined && remote.direction === 'sendrecv' && !remote.onHold;
     this.telephoneEventPt = remote?.telephoneEventPt ?? -1;
     // c=0.0.0.0 asks for no media at all (RFC 3264 §8.4); a declined stream gets none either.
     this.sendBlocked = remote !== undefined && (remote.rejected || isUnspecifiedAddress(remote.address ?? ''));
@@ -116,7 +124,7 @@ export class RelayStream {
     this.rtcpLatch.reset(this.rtcpTargetAddress, this.rtcpTargetPort, newPhone);
     this.unpin();
     this.pinWanted = this.hooks.kernelSourceFilter && this.rtpTargetPort !== 0;
-    this.events.reset();
+    this.events?.reset();
     this.arm();
   }
 
@@ -134,7 +142,7 @@ export class RelayStream {
     }
     if (this.rtcpSocket !== undefined || this.closed) return;
     const { sockets, bindAddress } = this.hooks;
-    const bound = await sockets.bind(bindAddress, this.rtcpPort, this.onRtcpPacket);
+    const bound = await sockets.bind(bindAddress, this.rtcpPort, new RtcpReceiver(this));
     if (!bound.ok) return;
     if (this.closed || this.muxed || this.rtcpSocket !== undefined) bound.socket.close();
     else this.rtcpSocket = bound.socket;
@@ -153,7 +161,8 @@ export class RelayStream {
     this.hooks.allocator.release(this.rtpPort);
   }
 
-  private readonly onRtpPacket = (packet: Buffer, source: PacketSource): void => {
+  /** What the RTP socket hears. */
+  receivePacket(packet: Buffer, source: PacketSource): void {
     const kind = classifyMuxedPacket(packet, 0, packet.length);
     if (!this.rtpLatch.admit(source.address, source.port, kind !== 'other')) {
       this.dropped++;
@@ -168,13 +177,13 @@ export class RelayStream {
       // From the latched phone but neither RTP nor RTCP (DTLS, keep-alives): passed through.
       this.peer?.sendRtp(packet);
     }
-  };
+  }
 
-  private readonly onRtcpPacket = (packet: Buffer, source: PacketSource): void => {
+  receiveRtcpPacket(packet: Buffer, source: PacketSource): void {
     const isRtcp = classifyMuxedPacket(packet, 0, packet.length) === 'rtcp';
     if (isRtcp && this.rtcpLatch.admit(source.address, source.port, true)) this.receiveRtcp(packet);
     else this.dropped++;
-  };
+  }
 
   /**
    * Once the source the SDP names holds the latch, the latch admits nobody else until signalling
@@ -204,7 +213,7 @@ export class RelayStream {
     const pt = peekPayloadType(packet, 0);
     if (!this.draining && (pt === this.telephoneEventPt || (peer !== undefined && pt === peer.telephoneEventPt))) {
       const verdict = this.inspectEvent(packet);
-      if (verdict === 'hold') this.held.push(Buffer.from(packet));
+      if (verdict === 'hold') (this.held ??= []).push(Buffer.from(packet));
       if (verdict !== true) return;
     }
     peer?.sendRtp(packet);
@@ -222,7 +231,8 @@ export class RelayStream {
   /** Sends on (or forgets) the telephone-event packets held back; returns how many there were. */
   releaseHeld(forward: boolean): number {
     const held = this.held;
-    this.held = [];
+    if (held === undefined) return 0;
+    this.held = undefined;
     if (forward) for (const packet of held) this.peer?.sendRtp(packet);
     return held.length;
   }
@@ -232,7 +242,7 @@ export class RelayStream {
     const { rtp, event } = this.hooks;
     if (rtp.parse(packet, 0, packet.length) !== undefined) return true;
     if (event.parse(packet, rtp.payloadOffset, rtp.payloadLength) !== undefined) return true;
-    const digit = this.events.observe(rtp.timestamp, event);
+    const digit = (this.events ??= new TelephoneEventDetector()).observe(rtp.timestamp, event);
     if (digit !== undefined) this.hooks.onDigit(this.owner, digit);
     return this.hooks.shouldForwardEvent(this.owner, event.event, rtp.timestamp);
   }

@@ -1,3 +1,6 @@
+/** Shared by every latch that excludes nobody, which is nearly all of them. */
+const NONE_EXCLUDED: readonly never[] = [];
+
 /**
  * Symmetric RTP latching for one relay socket: the destination toward a phone is learnt from
  * where its packets actually come from (phones behind NAT send from an address their SDP does
@@ -12,8 +15,8 @@ export class SourceLatch {
   port = 0;
   private expectedAddress = '';
   private expectedPort = 0;
-  private excludedAddresses: readonly string[] = [];
-  private excludedPorts: readonly number[] = [];
+  private excludedAddresses: readonly string[] = NONE_EXCLUDED;
+  private excludedPorts: readonly number[] = NONE_EXCLUDED;
 
   get latched(): boolean {
     return this.port !== 0;
@@ -43,8 +46,8 @@ export class SourceLatch {
       this.excludedAddresses = [this.address, this.expectedAddress];
       this.excludedPorts = [this.port, this.expectedPort];
     } else {
-      this.excludedAddresses = [];
-      this.excludedPorts = [];
+      this.excludedAddresses = NONE_EXCLUDED;
+      this.excludedPorts = NONE_EXCLUDED;
     }
     this.address = '';
     this.port = 0;

@@ -1,21 +1,39 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { literalFamily, literalLookup } from './literal-lookup.js';
-import type { BindResult, PacketHandler, PacketSource, RelaySocket, SocketFactory } from './relay-socket.js';
+import type { BindResult, PacketReceiver, PacketSource, RelaySocket, SocketFactory } from './relay-socket.js';
+
+const kReceiver = Symbol('relayPacketReceiver');
+
+/** A dgram socket that carries its receiver, for the one listener all sockets share. */
+interface ReceivingSocket extends Socket {
+  [kReceiver]: PacketReceiver;
+}
 
 function ignore(): void {}
 
+/** dgram calls a listener with the socket as `this`. */
+function deliver(this: ReceivingSocket, packet: Buffer, source: PacketSource): void {
+  this[kReceiver].receivePacket(packet, source);
+}
+
+/** How many of a factory's sockets are open; each socket holds it to count itself out. */
+class OpenSockets {
+  count = 0;
+}
+
 /** dgram sockets, registered while open. */
 export class UdpSocketFactory implements SocketFactory {
-  private open = 0;
+  private readonly tally = new OpenSockets();
 
   get openCount(): number {
-    return this.open;
+    return this.tally.count;
   }
 
-  bind(address: string, port: number, onPacket: PacketHandler): Promise<BindResult> {
+  bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult> {
     return new Promise((resolve) => {
-      const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup });
+      const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup }) as ReceivingSocket;
+      socket[kReceiver] = receiver;
       const onError = (error: NodeJS.ErrnoException): void => {
         closeQuietly(socket);
         resolve({ ok: false, code: error.code ?? 'EUNKNOWN' });
@@ -26,9 +44,9 @@ export class UdpSocketFactory implements SocketFactory {
         // Send errors (ICMP unreachable, which a pinned socket also reports on receive) are the
         // far end's problem, not a crash.
         socket.on('error', ignore);
-        socket.on('message', onPacket);
-        this.open++;
-        resolve({ ok: true, socket: new UdpRelaySocket(socket, () => { this.open--; }) });
+        socket.on('message', deliver);
+        this.tally.count++;
+        resolve({ ok: true, socket: new UdpRelaySocket(socket, this.tally) });
       });
     });
   }
@@ -40,7 +58,11 @@ class UdpRelaySocket implements RelaySocket {
   private peerAddress = '';
   private peerPort = 0;
 
-  constructor(private readonly socket: Socket, private readonly onClose: () => void) {}
+  /**
+   * The tally rather than a callback: a closure made in bind() would keep the whole bind
+   * context (promise, resolve, error handler) alive for as long as the socket is open.
+   */
+  constructor(private readonly socket: Socket, private readonly tally: OpenSockets) {}
 
   send(packet: Buffer, port: number, address: string): void {
     if (this.closed) return;
@@ -79,7 +101,7 @@ class UdpRelaySocket implements RelaySocket {
     this.closed = true;
     this.socket.removeAllListeners('message');
     closeQuietly(this.socket);
-    this.onClose();
+    this.tally.count--;
   }
 }
 

@@ -37,7 +37,7 @@ describe('UdpSocketFactory sockets (pin = connected UDP socket)', () => {
 
   async function setup(): Promise<{ relay: RelaySocket; heard: string[]; a: Peer; b: Peer; toRelay: (peer: Peer, text: string) => void }> {
     const heard: string[] = [];
-    const bound = await new UdpSocketFactory().bind(LOOPBACK, portMin, (packet) => heard.push(packet.toString()));
+    const bound = await new UdpSocketFactory().bind(LOOPBACK, portMin, { receivePacket: (packet) => heard.push(packet.toString()) });
     if (!bound.ok) throw new Error(`bind failed: ${bound.code}`);
     const [a, b] = [await openPeer(), await openPeer()];
     closers.push(() => bound.socket.close(), () => closeQuietly(a.socket), () => closeQuietly(b.socket));
@@ -60,7 +60,7 @@ describe('UdpSocketFactory sockets (pin = connected UDP socket)', () => {
   it('is not pinned where connecting would change the address it is reached at (a host with several addresses)', async () => {
     const heard: string[] = [];
     const port = portMin + 1;
-    const bound = await new UdpSocketFactory().bind('0.0.0.0', port, (packet) => heard.push(packet.toString()));
+    const bound = await new UdpSocketFactory().bind('0.0.0.0', port, { receivePacket: (packet) => heard.push(packet.toString()) });
     if (!bound.ok) throw new Error(`bind failed: ${bound.code}`);
     const [a, b] = [await openPeer(), await openPeer()];
     closers.push(() => bound.socket.close(), () => closeQuietly(a.socket), () => closeQuietly(b.socket));

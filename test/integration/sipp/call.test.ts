@@ -72,6 +72,8 @@ describe.skipIf(sipp.skip)('sipp calls through the B2BUA', () => {
 
   it('after 1,000 calls set up and torn down, no call, relay port, socket, transaction or timer is left', async () => {
     const relay = sw.sw.mediaRelay!;
+    // The previous test's ended calls may still linger (media.linger, 1 s).
+    await waitFor(() => relay.resources().portPairsInUse === 0, { timeoutMs: 5000, what: 'earlier calls\' relay ports to close' });
     const before = relay.resources();
     const calls = 1000;
     const uas = await callee('uas.xml', calls);

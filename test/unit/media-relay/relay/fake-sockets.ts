@@ -1,4 +1,4 @@
-import type { BindResult, PacketHandler, PacketSource, RelaySocket, SocketFactory } from '../../../../media-relay/relay/relay-socket.js';
+import type { BindResult, PacketReceiver, PacketSource, RelaySocket, SocketFactory } from '../../../../media-relay/relay/relay-socket.js';
 
 export interface SentPacket {
   readonly packet: Buffer;
@@ -14,7 +14,7 @@ export class FakeSocket implements RelaySocket {
   /** Datagrams the kernel would have refused because the socket is pinned to another peer. */
   refused = 0;
 
-  constructor(readonly port: number, private readonly handler: PacketHandler, private readonly onClose: () => void) {}
+  constructor(readonly port: number, private readonly receiver: PacketReceiver, private readonly onClose: () => void) {}
 
   send(packet: Buffer, port: number, address: string): void {
     if (this.pinned !== undefined && (port !== this.pinned.port || address !== this.pinned.address)) this.pinned = undefined;
@@ -32,7 +32,7 @@ export class FakeSocket implements RelaySocket {
       this.refused++;
       return;
     }
-    this.handler(packet, from);
+    this.receiver.receivePacket(packet, from);
   }
 
   close(): void {
@@ -53,9 +53,9 @@ export class FakeSocketFactory implements SocketFactory {
     return this.sockets.size;
   }
 
-  async bind(_address: string, port: number, onPacket: PacketHandler): Promise<BindResult> {
+  async bind(_address: string, port: number, receiver: PacketReceiver): Promise<BindResult> {
     if (this.busy.has(port) || this.sockets.has(port)) return { ok: false, code: 'EADDRINUSE' };
-    const socket = new FakeSocket(port, onPacket, () => this.sockets.delete(port));
+    const socket = new FakeSocket(port, receiver, () => this.sockets.delete(port));
     this.sockets.set(port, socket);
     return { ok: true, socket };
   }
