@@ -3,7 +3,7 @@ import * as codes from '../parser/char-codes.js';
 import type { Params } from './params.js';
 
 // Hot loops read module-local constants: an imported binding is loaded from its module cell,
-// with a check, at every use.
+// with a check, at every use; so is an exported one, so the exports below are aliases.
 const EQUALS = codes.EQUALS;
 const SEMI = codes.SEMI;
 
@@ -16,35 +16,51 @@ const SEMI = codes.SEMI;
  */
 
 /** Byte classes, as bit flags. */
-export const TOKEN = 1;
+const TOKEN_BIT = 1;
 /** Token chars but upper-case letters (names the general parsers would lower-case). */
-export const LOWER_TOKEN = 2;
+const LOWER_TOKEN_BIT = 2;
 /** A host name without upper case: [a-z0-9.-]. */
-export const HOST = 4;
+const HOST_BIT = 4;
 /** URI chars that may stand in a user part, but '%' (escapes) and ':' (a password). */
-export const USER = 8;
+const USER_BIT = 8;
 /** URI chars of a uri-parameter value, but ';' '?' '=' '%' '@'. */
-export const URI_PARAM = 16;
+const URI_PARAM_BIT = 16;
 /** The same without upper case, for names (which the general parser lower-cases). */
-export const URI_PARAM_NAME = 64;
+const URI_PARAM_NAME_BIT = 64;
 /** Chars of a header parameter value, but ';' ',' '"' and LWS. */
-export const PARAM_VALUE = 32;
+const PARAM_VALUE_BIT = 32;
 
-export const BYTE_CLASS = new Uint8Array(256);
+const CLASSES = new Uint8Array(256);
 for (let c = 0x21; c < 0x7f; c++) {
   let bits = 0;
   const lowerAlnum = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
   // isUriChar (uri-params.ts): printable, but < > and ".
   const uriChar = c !== 0x3c && c !== 0x3e && c !== 0x22;
-  if (isTokenChar(c)) bits |= TOKEN | (c >= 0x41 && c <= 0x5a ? 0 : LOWER_TOKEN);
-  if (lowerAlnum || c === 0x2e || c === 0x2d) bits |= HOST;
-  if (uriChar && c !== 0x25 && c !== 0x3a && c !== 0x40) bits |= USER;
+  if (isTokenChar(c)) bits |= TOKEN_BIT | (c >= 0x41 && c <= 0x5a ? 0 : LOWER_TOKEN_BIT);
+  if (lowerAlnum || c === 0x2e || c === 0x2d) bits |= HOST_BIT;
+  if (uriChar && c !== 0x25 && c !== 0x3a && c !== 0x40) bits |= USER_BIT;
   if (uriChar && c !== 0x3b && c !== 0x3f && c !== 0x3d && c !== 0x25 && c !== 0x40) {
-    bits |= URI_PARAM | (c >= 0x41 && c <= 0x5a ? 0 : URI_PARAM_NAME);
+    bits |= URI_PARAM_BIT | (c >= 0x41 && c <= 0x5a ? 0 : URI_PARAM_NAME_BIT);
   }
-  if (c !== 0x3b && c !== 0x2c && c !== 0x22) bits |= PARAM_VALUE;
-  BYTE_CLASS[c] = bits;
+  if (c !== 0x3b && c !== 0x2c && c !== 0x22) bits |= PARAM_VALUE_BIT;
+  CLASSES[c] = bits;
 }
+
+export const TOKEN = TOKEN_BIT;
+export const LOWER_TOKEN = LOWER_TOKEN_BIT;
+export const HOST = HOST_BIT;
+export const USER = USER_BIT;
+export const URI_PARAM = URI_PARAM_BIT;
+export const URI_PARAM_NAME = URI_PARAM_NAME_BIT;
+export const PARAM_VALUE = PARAM_VALUE_BIT;
+export const BYTE_CLASS = CLASSES;
+
+/**
+ * Where scanParams found each value, start and end: start -1 when the parameter is absent (its
+ * end is then stale), an empty range (never a value: values are not empty) when it has no value.
+ */
+const PICKED = { tag: -1, tagEnd: -1, branch: -1, branchEnd: -1, received: -1, receivedEnd: -1, rport: -1, rportEnd: -1 };
+export const picked = PICKED;
 
 /**
  * Header parameters `;name[=value]` filling [start, end): lower-case token names, values of
@@ -54,18 +70,18 @@ for (let c = 0x21; c < 0x7f; c++) {
  * general parser (parseParams) reads such a range to the Map when someone asks for it.
  */
 export function scanParams(b: Buffer, start: number, end: number): boolean {
-  picked.tag = picked.branch = picked.received = picked.rport = -1;
+  PICKED.tag = PICKED.branch = PICKED.received = PICKED.rport = -1;
   let i = start;
   while (i < end) {
     if (b[i] !== SEMI) return false;
     const nameStart = ++i;
-    while (i < end && ((BYTE_CLASS[b[i] as number] as number) & LOWER_TOKEN) !== 0) i++;
+    while (i < end && ((CLASSES[b[i] as number] as number) & LOWER_TOKEN_BIT) !== 0) i++;
     const nameLength = i - nameStart;
     if (nameLength === 0) return false;
     let valueStart = i;
     if (i < end && b[i] === EQUALS) {
       valueStart = ++i;
-      while (i < end && ((BYTE_CLASS[b[i] as number] as number) & PARAM_VALUE) !== 0) i++;
+      while (i < end && ((CLASSES[b[i] as number] as number) & PARAM_VALUE_BIT) !== 0) i++;
       if (i === valueStart) return false;
     }
     pick(b, nameStart, nameLength, valueStart, i);
@@ -77,22 +93,22 @@ export function scanParams(b: Buffer, start: number, end: number): boolean {
 function pick(b: Buffer, name: number, length: number, start: number, end: number): void {
   if (length === 6) {
     if (quad(b, name) === BRAN && pair(b, name + 4) === CH) {
-      picked.branch = start;
-      picked.branchEnd = end;
+      PICKED.branch = start;
+      PICKED.branchEnd = end;
     }
   } else if (length === 3) {
     if (pair(b, name) === TA && b[name + 2] === 0x67) {
-      picked.tag = start;
-      picked.tagEnd = end;
+      PICKED.tag = start;
+      PICKED.tagEnd = end;
     }
   } else if (length === 8) {
     if (quad(b, name) === RECE && quad(b, name + 4) === IVED) {
-      picked.received = start;
-      picked.receivedEnd = end;
+      PICKED.received = start;
+      PICKED.receivedEnd = end;
     }
   } else if (length === 5 && quad(b, name) === RPOR && b[name + 4] === 0x74) {
-    picked.rport = start;
-    picked.rportEnd = end;
+    PICKED.rport = start;
+    PICKED.rportEnd = end;
   }
 }
 
@@ -147,12 +163,6 @@ export function asciiBytes(s: string): Buffer | undefined {
   if (s.length > SCRATCH.length / 4) return undefined;
   return SCRATCH.write(s, 0, 'utf8') === s.length ? SCRATCH : undefined;
 }
-
-/**
- * Where scanParams found each value, start and end: start -1 when the parameter is absent (its
- * end is then stale), an empty range (never a value: values are not empty) when it has no value.
- */
-export const picked = { tag: -1, tagEnd: -1, branch: -1, branchEnd: -1, received: -1, receivedEnd: -1, rport: -1, rportEnd: -1 };
 
 /** The parameter names a stack reads, as constants (hashed once, compared by identity). */
 const COMMON = ['tag', 'branch', 'received', 'rport', 'lr', 'transport'];

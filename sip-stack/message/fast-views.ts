@@ -98,7 +98,6 @@ function pickedValue(t: string, start: number, end: number): string | null | und
 }
 
 const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
-const TRANSPORT_BYTES = TRANSPORTS.map((name) => Uint8Array.from(Buffer.from(name, 'latin1')));
 
 /** Where the last scanVia or scanNameAddr found each part, read by the builders right after. */
 const scanned = {
@@ -167,16 +166,38 @@ function scanRport(b: Buffer): boolean {
   return true;
 }
 
-/** The index in TRANSPORTS of the transport at bytes [start, end), if it is a usual one in upper case; else -1. */
+/** Bytes packed big-endian into an int, as the transports are below. */
+function packed3(b: Buffer, i: number): number {
+  return ((b[i] as number) << 16) | ((b[i + 1] as number) << 8) | (b[i + 2] as number);
+}
+
+function packedName(name: string): number {
+  let code = 0;
+  for (let i = 0; i < name.length; i++) code = (code << 8) | name.charCodeAt(i);
+  return code;
+}
+
+const UDP = packedName('UDP');
+const TCP = packedName('TCP');
+const TLS = packedName('TLS');
+const WSS = packedName('WSS');
+const WS = packedName('WS');
+const SCTP = packedName('SCTP');
+
+/**
+ * The index in TRANSPORTS of the transport at bytes [start, end), if it is a usual one in upper
+ * case; else -1. By length, then the bytes packed into an int: no loop over the names.
+ */
 function transportAt(b: Buffer, start: number, end: number): number {
-  for (let k = 0; k < TRANSPORTS.length; k++) {
-    const bytes = TRANSPORT_BYTES[k] as Uint8Array;
-    if (bytes.length !== end - start) continue;
-    let i = 0;
-    while (i < bytes.length && b[start + i] === bytes[i]) i++;
-    if (i === bytes.length) return k;
+  switch (end - start) {
+    case 3: {
+      const code = packed3(b, start);
+      return code === UDP ? 0 : code === TCP ? 1 : code === TLS ? 2 : code === WSS ? 4 : -1;
+    }
+    case 2: return (((b[start] as number) << 8) | (b[start + 1] as number)) === WS ? 3 : -1;
+    case 4: return ((packed3(b, start) << 8) | (b[start + 3] as number)) === SCTP ? 5 : -1;
+    default: return -1;
   }
-  return -1;
 }
 
 /**
