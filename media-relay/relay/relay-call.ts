@@ -91,7 +91,8 @@ export class RelayCall {
       });
     }
     const results = await Promise.all(jobs);
-    const gone = this.closed || this.ended;
+    // deleteLeg does not wait for the operation: a leg dropped meanwhile must not get streams nobody closes.
+    const gone = this.closed || this.ended || legs.some((leg) => this.legs.get(leg.id) !== leg);
     if (gone || results.includes(false)) {
       for (const { stream } of opened) stream.close();
       return gone ? 'closed' : 'exhausted';

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bridge, harness, PHONE_A, PHONE_B } from './relay-harness.js';
 import { dtmf, phoneSdp, rtp } from './packets.js';
+import { FakeSocketFactory } from './fake-sockets.js';
+import type { SocketFactory } from '../../../../media-relay/relay/relay-socket.js';
 
 describe('MediaRelay lingerMs (ended calls keep forwarding a moment)', () => {
   it('after delete the call is gone but its ports forward until lingerMs, then everything is released', async () => {
@@ -102,5 +104,24 @@ describe('MediaRelay lingerMs (ended calls keep forwarding a moment)', () => {
     const lingered = [first.towardA, first.towardB, second.towardA, second.towardB];
     expect(lingered).toEqual(expect.arrayContaining([third.towardA, third.towardB]));
     expect(h.relay.resources()).toMatchObject({ calls: 1, portPairsInUse: 2, openSockets: 4 });
+  });
+
+  it('a leg deleted while its streams are still binding leaves no socket or port behind', async () => {
+    const fake = new FakeSocketFactory();
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    const sockets: SocketFactory = {
+      get openCount() { return fake.openCount; },
+      bind: async (address, port, receiver) => { await gate; return fake.bind(address, port, receiver); },
+    };
+    const h = harness({ lingerMs: 500, sockets });
+    const pending = h.relay.offer('c', 'A', phoneSdp(PHONE_A), { toLegId: 'B' });
+    await new Promise((resolve) => setImmediate(resolve));
+    h.relay.deleteLeg('c', 'B');
+    open();
+    expect((await pending).ok).toBe(false);
+    h.relay.delete('c');
+    h.clock.advance(500);
+    expect(h.relay.resources()).toEqual({ calls: 0, portPairsInUse: 0, openSockets: 0, timers: 0 });
   });
 });
