@@ -72,24 +72,31 @@ export class DevicePush {
       branch.state = 'failed';
       return;
     }
+    const signalling = call.ctx.signalling;
+    if (branch.dialog) {
+      // A retransmitted 2xx of the winning device: our ACK was lost (§13.2.2.4).
+      const again = branch.ack;
+      if (again) signalling.sendAck(again, branch.peer);
+      return;
+    }
     const dialog = branch.invite && Dialog.asUac(branch.invite, response);
     if (!dialog) return;
-    const signalling = call.ctx.signalling;
-    const ack = dialog.createRequest('ACK', { cseq: branch.inviteSeq });
-    signalling.sendAck(ack, branch.peer);
     const old = attempt.leg;
     const far = call.otherSide(old);
     if (attempt.won || call.state !== 'answered' || !far || old.state !== 'answered') {
+      signalling.sendAck(dialog.createRequest('ACK', { cseq: branch.inviteSeq }), branch.peer);
       signalling.sendRequest(dialog.createRequest('BYE', { headers: [['Reason', COMPLETED_ELSEWHERE]] }), branch.peer, IGNORE_RESPONSES);
       return;
     }
     attempt.won = true;
+    // The dialog and its ACK first: a 2xx retransmitted while the media is repointed gets this ACK again.
+    branch.dialog = dialog;
+    const ack = branch.makeAck(branch.inviteSeq);
+    if (ack) signalling.sendAck(ack, branch.peer);
+    branch.invite = undefined;
     this.finish(attempt);
     for (const other of attempt.branches) if (other !== branch && other.isLive) { other.state = 'cancelled'; other.clientTx?.cancel(COMPLETED_ELSEWHERE); }
     await call.ctx.media.repoint(call.id, old.id, response.body);
-    branch.dialog = dialog;
-    branch.makeAck(branch.inviteSeq);
-    branch.invite = undefined;
     branch.state = 'answered';
     branch.answeredAt = Date.now();
     call.ctx.registry.bindDialog(dialog.id, { call, leg: branch });
