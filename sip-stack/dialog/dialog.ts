@@ -77,6 +77,28 @@ export class Dialog {
     });
   }
 
+  /**
+   * §13.2.2.4: a 2xx with another To tag for the INVITE that made `sibling` (a forking proxy
+   * downstream) makes a dialog of its own: same Call-ID, local tag and From, the peer's tag,
+   * target and route set from this response. Undefined if it is `sibling`'s own 2xx.
+   */
+  static forkedUac(sibling: Dialog, response: SipResponse, inviteSeq: number): Dialog | undefined {
+    const contact = firstContact(response);
+    const remoteTag = response.toTag;
+    const { id, localAddress } = sibling.state;
+    if (contact === undefined || remoteTag === undefined || remoteTag === id.remoteTag) return undefined;
+    return new Dialog({
+      id: dialogId(id.callId, id.localTag, remoteTag),
+      role: 'uac',
+      localAddress,
+      remoteAddress: detachedText(response.get('To') ?? ''),
+      remoteTarget: contact,
+      routeSet: response.check('record-route') ? [] : response.recordRoutes.map(routeText).reverse(),
+      localSeq: inviteSeq,
+      remoteSeq: undefined,
+    });
+  }
+
   get id(): DialogId {
     return this.state.id;
   }

@@ -130,8 +130,10 @@ export class CallSetup {
 
   private async onBranch2xx(leg: Leg, response: SipResponse): Promise<void> {
     if (leg.state === 'answered') {
-      // A retransmitted 2xx: our ACK was lost (§13.2.2.4).
-      this.resendAck(leg);
+      const fork = leg.dialog && Dialog.forkedUac(leg.dialog, response, leg.inviteSeq);
+      // A retransmitted 2xx: our ACK was lost (§13.2.2.4); another fork's 2xx is ended at once.
+      if (fork) this.ackAndByeDialog(leg, fork);
+      else this.resendAck(leg);
       return;
     }
     if (this.claimed || this.call.state === 'ended' || !leg.isLive) return this.ackAndBye(leg, response);
@@ -187,16 +189,24 @@ export class CallSetup {
 
   /**
    * A 2xx that lost the race (crossed our CANCEL, or another device won): ACK, then BYE. A leg
-   * that was answered (its INVITE released) and has ended since gets its ACK again.
+   * that was answered (its INVITE released) and has ended since gets its ACK again, unless the
+   * 2xx is another fork's, which is ended like any loser.
    */
   private ackAndBye(leg: Leg, response: SipResponse): void {
-    if (!leg.invite) return this.resendAck(leg);
+    if (!leg.invite) {
+      const fork = leg.dialog && Dialog.forkedUac(leg.dialog, response, leg.inviteSeq);
+      return fork ? this.ackAndByeDialog(leg, fork) : this.resendAck(leg);
+    }
     const dialog = Dialog.asUac(leg.invite, response);
     if (!dialog) return;
+    this.ackAndByeDialog(leg, dialog);
+    leg.state = 'ended';
+  }
+
+  private ackAndByeDialog(leg: Leg, dialog: Dialog): void {
     const signalling = this.call.ctx.signalling;
     signalling.sendAck(dialog.createRequest('ACK', { cseq: leg.inviteSeq }), leg.peer);
     signalling.sendRequest(dialog.createRequest('BYE', { headers: [['Reason', COMPLETED_ELSEWHERE]] }), leg.peer, IGNORE_RESPONSES);
-    leg.state = 'ended';
   }
 
   /** CANCELs every live unanswered branch except `keep` (§9.1, RFC 3326 Reason). */

@@ -85,4 +85,29 @@ describe('Dialog (RFC 3261 §12)', () => {
     const noTag = parse<SipResponse>(ok.toString().replace(';tag=tt', ''));
     expect(Dialog.asUac(invite, noTag)).toBeUndefined();
   });
+
+  it('a 2xx from another fork makes a dialog of its own from the sibling and that 2xx (§13.2.2.4)', () => {
+    const first = Dialog.asUac(invite, ok)!;
+    first.createRequest('BYE');
+    expect(Dialog.forkedUac(first, ok, 10)).toBeUndefined();
+    const other = parse<SipResponse>(`SIP/2.0 200 OK
+Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKa
+From: "Alice" <sip:alice@pbx.local>;tag=ft
+To: <sip:bob@pbx.local>;tag=t2
+Call-ID: c1@192.0.2.1
+CSeq: 10 INVITE
+Contact: <sip:bob@192.0.2.9:5080>
+Content-Length: 0
+
+`);
+    const fork = Dialog.forkedUac(first, other, 10)!;
+    expect(fork.id).toEqual({ callId: 'c1@192.0.2.1', localTag: 'ft', remoteTag: 't2' });
+    const ack = fork.createRequest('ACK', { cseq: 10 });
+    expect(ack.requestUri).toBeDefined();
+    expect(ack.get('To')).toBe('<sip:bob@pbx.local>;tag=t2');
+    expect(ack.get('CSeq')).toBe('10 ACK');
+    expect(ack.get('Route')).toBeUndefined();
+    expect(String(ack.serialize())).toContain('ACK sip:bob@192.0.2.9:5080 SIP/2.0');
+    expect(fork.createRequest('BYE').get('CSeq')).toBe('11 BYE');
+  });
 });
