@@ -62,41 +62,19 @@ export class Dialog {
 
   /** §12.1.2 (UAC side): the route set is the response's Record-Route reversed. */
   static asUac(request: SipRequest, response: SipResponse): Dialog | undefined {
-    const contact = firstContact(response);
-    const remoteTag = response.toTag;
-    if (contact === undefined || remoteTag === undefined) return undefined;
-    return new Dialog({
-      id: dialogId(request.callId, request.fromTag ?? '', remoteTag),
-      role: 'uac',
-      localAddress: detachedText(request.get('From') ?? ''),
-      remoteAddress: detachedText(response.get('To') ?? ''),
-      remoteTarget: contact,
-      routeSet: response.check('record-route') ? [] : response.recordRoutes.map(routeText).reverse(),
-      localSeq: request.cseq.seq,
-      remoteSeq: undefined,
-    });
+    const local = { callId: request.callId, localTag: request.fromTag ?? '', localAddress: request.get('From') ?? '' };
+    return uacDialog(local, response, request.cseq.seq);
   }
 
   /**
    * §13.2.2.4: a 2xx with another To tag for the INVITE that made `sibling` (a forking proxy
-   * downstream) makes a dialog of its own: same Call-ID, local tag and From, the peer's tag,
-   * target and route set from this response. Undefined if it is `sibling`'s own 2xx.
+   * downstream) makes a dialog of its own, with the sibling's Call-ID, local tag and From.
+   * Undefined if it is `sibling`'s own 2xx.
    */
   static forkedUac(sibling: Dialog, response: SipResponse, inviteSeq: number): Dialog | undefined {
-    const contact = firstContact(response);
-    const remoteTag = response.toTag;
     const { id, localAddress } = sibling.state;
-    if (contact === undefined || remoteTag === undefined || remoteTag === id.remoteTag) return undefined;
-    return new Dialog({
-      id: dialogId(id.callId, id.localTag, remoteTag),
-      role: 'uac',
-      localAddress,
-      remoteAddress: detachedText(response.get('To') ?? ''),
-      remoteTarget: contact,
-      routeSet: response.check('record-route') ? [] : response.recordRoutes.map(routeText).reverse(),
-      localSeq: inviteSeq,
-      remoteSeq: undefined,
-    });
+    if (response.toTag === id.remoteTag) return undefined;
+    return uacDialog({ callId: id.callId, localTag: id.localTag, localAddress }, response, inviteSeq);
   }
 
   get id(): DialogId {
@@ -171,6 +149,30 @@ export class Dialog {
 }
 
 /** The first Contact URI of a message, as text of its own. */
+/** Our side of a UAC dialog: what the INVITE we sent says of us. */
+interface UacLocal {
+  readonly callId: string;
+  readonly localTag: string;
+  readonly localAddress: string;
+}
+
+/** The UAC dialog a 2xx makes (§12.1.2): the peer's tag, target and route set from the 2xx. */
+function uacDialog(local: UacLocal, response: SipResponse, inviteSeq: number): Dialog | undefined {
+  const contact = firstContact(response);
+  const remoteTag = response.toTag;
+  if (contact === undefined || remoteTag === undefined) return undefined;
+  return new Dialog({
+    id: dialogId(local.callId, local.localTag, remoteTag),
+    role: 'uac',
+    localAddress: detachedText(local.localAddress),
+    remoteAddress: detachedText(response.get('To') ?? ''),
+    remoteTarget: contact,
+    routeSet: response.check('record-route') ? [] : response.recordRoutes.map(routeText).reverse(),
+    localSeq: inviteSeq,
+    remoteSeq: undefined,
+  });
+}
+
 function firstContact(message: SipRequest | SipResponse): string | undefined {
   if (message.check('contact')) return undefined;
   const contacts = message.contacts;
