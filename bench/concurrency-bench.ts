@@ -42,6 +42,9 @@ export interface Snapshot extends SwitchResources {
 
 export interface ConcurrencyStep {
   readonly requested: number;
+  /** The step's switch, idle, before any call and before its first heap snapshot. */
+  readonly baseline: Snapshot;
+  readonly heapBaseline?: HeapSummary | { error: string };
   readonly calls: number;
   readonly capNote?: string;
   readonly ok: number;
@@ -59,65 +62,79 @@ export interface ConcurrencyStep {
 }
 
 export interface ConcurrencyResults {
-  readonly baseline: Snapshot;
-  readonly heapBaseline?: HeapSummary | { error: string };
   readonly nofile: number;
   readonly steps: ConcurrencyStep[];
 }
 
+/**
+ * Each step runs in a switch process of its own: a heap snapshot leaves tens of MB in the
+ * process's allocator (it is gone from the heap, not from RSS), so a plateau measured after an
+ * earlier step's snapshots would count that residue as calls. For the same reason the idle RSS
+ * is read before the idle heap snapshot.
+ */
 export async function runConcurrency(options: ConcurrencyOptions, stage: Stage): Promise<ConcurrencyResults> {
   mkdirSync(options.dir, { recursive: true });
-  const dir = join(options.dir, 'softswitch-conc');
+  const steps: ConcurrencyStep[] = [];
+  let nofile = NaN;
+  let previous = 0;
+  for (const requested of options.steps) {
+    const dir = join(options.dir, `softswitch-conc-${requested}`);
+    const step = await withIdleSwitch(options, dir, stage, async (idle) => {
+      nofile = idle.nofile;
+      const calls = Math.min(requested, idle.maxCalls, idle.relayCapacity);
+      const capNote = calls < requested
+        ? `capped from ${requested}: ${SOCKETS_PER_CALL} relay sockets per call and RLIMIT_NOFILE ${nofile} (hard limit; not raisable here) allow ${idle.maxCalls}`
+        : undefined;
+      if (capNote) stage.say(`  ${capNote}`);
+      if (calls <= previous) {
+        stage.say(`  step ${requested} skipped (same as the previous step after the cap)`);
+        return undefined;
+      }
+      previous = calls;
+      return measureStep(idle, requested, calls, capNote, options, dir, stage);
+    });
+    if (step) steps.push(step);
+  }
+  return { nofile, steps };
+}
+
+interface IdleSwitch {
+  readonly sw: BenchSwitch;
+  readonly baseline: Snapshot;
+  readonly heapBaseline: HeapSummary | { error: string } | undefined;
+  readonly users: string;
+  readonly nofile: number;
+  readonly maxCalls: number;
+  readonly relayCapacity: number;
+  readonly snap: () => Promise<Snapshot>;
+}
+
+/** A fresh switch with the callee registered and its UAS up, measured idle, for the time of `body`. */
+async function withIdleSwitch<T>(
+  options: ConcurrencyOptions, dir: string, stage: Stage, body: (idle: IdleSwitch) => Promise<T>,
+): Promise<T> {
   const [lo, hi] = options.mediaPorts;
   const sw = await BenchSwitch.start({
     dir, callers: 1000, mediaPorts: options.mediaPorts, mediaTimeout: 3600, nodeArgs: ['--heapsnapshot-signal=SIGUSR2'],
   });
-  const log = join(options.dir, 'concurrency.log');
   const snap = async (): Promise<Snapshot> => ({ ...(await sw.resources()), relaySockets: udpSocketsInRange(sw.pid, lo, hi) });
   try {
     const users = injectionFile(join(dir, 'callers.csv'), callerIds(1000));
-    await sw.registerDevice(CALLEE, UAS_PORT, log);
+    await sw.registerDevice(CALLEE, UAS_PORT, join(options.dir, 'concurrency.log'));
     const uas = await startUas(UAS_PORT, options.dir, 'uas.xml', ['-l', '30000']);
     try {
       await sleep(1000);
-      const heapBaseline = options.heap ? await heapSnapshot(sw.pid, dir) : undefined;
       const baseline = await snap();
+      const heapBaseline = options.heap ? await heapSnapshot(sw.pid, dir) : undefined;
       const nofile = nofileLimit(sw.pid);
-      stage.say(`concurrency: baseline rss=${mb(baseline.rssKb)} fds=${baseline.fds} relay sockets=${baseline.relaySockets} RLIMIT_NOFILE=${nofile}` +
+      stage.say(`concurrency: idle switch rss=${mb(baseline.rssKb)} V8 heap committed ${mb(baseline.heapTotalKb)} used ${mb(baseline.heapUsedKb)} ` +
+        `fds=${baseline.fds} relay sockets=${baseline.relaySockets} RLIMIT_NOFILE=${nofile}` +
         (heapBaseline && 'totalBytes' in heapBaseline ? ` live heap=${mb(heapBaseline.totalBytes / 1024)}` : ''));
-      const maxCalls = Math.floor((nofile - baseline.fds - 64) / SOCKETS_PER_CALL);
-      const relayCapacity = Math.floor((hi - lo + 1) / 2 / 2);
-      const steps: ConcurrencyStep[] = [];
-      let previous = 0;
-      for (const requested of options.steps) {
-        const calls = Math.min(requested, maxCalls, relayCapacity);
-        const capNote = calls < requested
-          ? `capped from ${requested}: ${SOCKETS_PER_CALL} relay sockets per call and RLIMIT_NOFILE ${nofile} (hard limit; not raisable here) allow ${maxCalls}`
-          : undefined;
-        if (capNote) stage.say(`  ${capNote}`);
-        if (calls <= previous) {
-          stage.say(`  step ${requested} skipped (same as the previous step after the cap)`);
-          continue;
-        }
-        previous = calls;
-        const step = await holdCalls(sw, calls, options, users, dir, stage, snap);
-        const heapAfter = options.heap ? await heapSnapshot(sw.pid, dir) : undefined;
-        const growth = heapBaseline && heapAfter && 'totalBytes' in heapBaseline && 'totalBytes' in heapAfter
-          ? heapGrowth(heapBaseline, heapAfter) : undefined;
-        const perCallKb = (step.plateau.rssKb - baseline.rssKb) / Math.max(1, step.peakCalls);
-        const heapPerCallKb = step.heapPlateau && 'totalBytes' in step.heapPlateau && heapBaseline && 'totalBytes' in heapBaseline
-          ? (step.heapPlateau.totalBytes - heapBaseline.totalBytes) / 1024 / Math.max(1, step.peakCalls) : undefined;
-        const done: ConcurrencyStep = {
-          requested, calls, ...(capNote ? { capNote } : {}), ...step, perCallKb, ...(heapPerCallKb !== undefined ? { heapPerCallKb } : {}),
-          ...(heapAfter ? { heapAfter } : {}), ...(growth ? { heapGrowth: growth } : {}),
-        };
-        steps.push(done);
-        stage.say(`  ${calls} calls: ok=${step.ok} failed=${step.failed} peak=${step.peakCalls} plateau rss=${mb(step.plateau.rssKb)} ` +
-          `(${perCallKb.toFixed(1)} kB/call)${heapPerCallKb === undefined ? '' : ` live heap ${heapPerCallKb.toFixed(1)} kB/call`} fds=${step.plateau.fds}; after teardown: calls=${step.after.calls} listed=${step.after.listedCalls} ` +
-          `transactions=${step.after.transactions} fds=${step.after.fds} relay sockets=${step.after.relaySockets} rss=${mb(step.after.rssKb)}` +
-          (heapAfter && 'totalBytes' in heapAfter ? ` live heap=${mb(heapAfter.totalBytes / 1024)}` : ''));
-      }
-      return { baseline, ...(heapBaseline ? { heapBaseline } : {}), nofile, steps };
+      return await body({
+        sw, baseline, heapBaseline, users, nofile, snap,
+        maxCalls: Math.floor((nofile - baseline.fds - 64) / SOCKETS_PER_CALL),
+        relayCapacity: Math.floor((hi - lo + 1) / 2 / 2),
+      });
     } finally {
       await stopUas(uas);
     }
@@ -126,10 +143,34 @@ export async function runConcurrency(options: ConcurrencyOptions, stage: Stage):
   }
 }
 
+async function measureStep(
+  idle: IdleSwitch, requested: number, calls: number, capNote: string | undefined,
+  options: ConcurrencyOptions, dir: string, stage: Stage,
+): Promise<ConcurrencyStep> {
+  const { sw, baseline, heapBaseline } = idle;
+  const step = await holdCalls(sw, calls, options, idle.users, dir, stage, idle.snap);
+  const heapAfter = options.heap ? await heapSnapshot(sw.pid, dir) : undefined;
+  const growth = heapBaseline && heapAfter && 'totalBytes' in heapBaseline && 'totalBytes' in heapAfter
+    ? heapGrowth(heapBaseline, heapAfter) : undefined;
+  const perCallKb = (step.plateau.rssKb - baseline.rssKb) / Math.max(1, step.peakCalls);
+  const heapPerCallKb = step.heapPlateau && 'totalBytes' in step.heapPlateau && heapBaseline && 'totalBytes' in heapBaseline
+    ? (step.heapPlateau.totalBytes - heapBaseline.totalBytes) / 1024 / Math.max(1, step.peakCalls) : undefined;
+  stage.say(`  ${calls} calls: ok=${step.ok} failed=${step.failed} peak=${step.peakCalls} plateau rss=${mb(step.plateau.rssKb)} ` +
+    `(${perCallKb.toFixed(1)} kB/call)${heapPerCallKb === undefined ? '' : ` live heap ${heapPerCallKb.toFixed(1)} kB/call`} ` +
+    `V8 heap committed ${mb(step.plateau.heapTotalKb)} used ${mb(step.plateau.heapUsedKb)} external ${mb(step.plateau.externalKb)} fds=${step.plateau.fds}; ` +
+    `after teardown: calls=${step.after.calls} listed=${step.after.listedCalls} transactions=${step.after.transactions} ` +
+    `fds=${step.after.fds} relay sockets=${step.after.relaySockets} rss=${mb(step.after.rssKb)}` +
+    (heapAfter && 'totalBytes' in heapAfter ? ` live heap=${mb(heapAfter.totalBytes / 1024)}` : ''));
+  return {
+    requested, calls, ...(capNote ? { capNote } : {}), baseline, ...(heapBaseline ? { heapBaseline } : {}), ...step, perCallKb,
+    ...(heapPerCallKb !== undefined ? { heapPerCallKb } : {}), ...(heapAfter ? { heapAfter } : {}), ...(growth ? { heapGrowth: growth } : {}),
+  };
+}
+
 async function holdCalls(
   sw: BenchSwitch, calls: number, options: ConcurrencyOptions, users: string, dir: string, stage: Stage,
   snap: () => Promise<Snapshot>,
-): Promise<Omit<ConcurrencyStep, 'requested' | 'calls' | 'capNote' | 'perCallKb' | 'heapAfter' | 'heapGrowth' | 'heapPerCallKb'>> {
+): Promise<Omit<ConcurrencyStep, 'requested' | 'calls' | 'capNote' | 'perCallKb' | 'heapAfter' | 'heapGrowth' | 'heapPerCallKb' | 'baseline' | 'heapBaseline'>> {
   const rampS = calls / options.rate;
   const holdMs = Math.round((rampS + options.holdS) * 1000);
   const stat = join(dir, `conc-${calls}.csv`);

@@ -27,11 +27,14 @@ export interface RegisterOptions {
   readonly anchors: boolean;
   readonly dir: string;
   readonly mediaPorts: readonly [number, number];
+  /** Another build's dist/src/cli.js, run through the same ladder after this one (BENCH_BASELINE). */
+  readonly baselineCli?: string;
 }
 
 export interface RegisterResults {
   readonly kamailio?: LadderResult;
   readonly softswitch: LadderResult;
+  readonly baseline?: LadderResult;
 }
 
 export async function runRegister(options: RegisterOptions, stage: Stage): Promise<RegisterResults> {
@@ -63,13 +66,29 @@ export async function runRegister(options: RegisterOptions, stage: Stage): Promi
   }
 
   stage.say('register: softswitch registrar (digest auth, SQLite persistence)');
-  const sw = await BenchSwitch.start({ dir: join(options.dir, 'softswitch-reg'), callers: USERS, mediaPorts: options.mediaPorts, mediaTimeout: 60 });
-  let softswitch: LadderResult;
+  const softswitch = await switchLadder('softswitch registrar', undefined, options, stage, users);
+  let baseline: LadderResult | undefined;
+  if (options.baselineCli !== undefined) {
+    stage.say(`register: the same through the baseline build ${options.baselineCli}`);
+    baseline = await switchLadder('baseline registrar', options.baselineCli, options, stage, users);
+  }
+  return { ...(kamailio ? { kamailio } : {}), softswitch, ...(baseline ? { baseline } : {}) };
+}
+
+async function switchLadder(
+  name: string, cli: string | undefined, options: RegisterOptions, stage: Stage, users: string,
+): Promise<LadderResult> {
+  const log = join(options.dir, 'register.log');
+  const count = (rate: number): number => Math.max(10, Math.round(rate * options.seconds));
+  const tag = cli === undefined ? 'sreg' : 'breg';
+  const sw = await BenchSwitch.start({
+    dir: join(options.dir, `softswitch-${tag}`), callers: USERS, mediaPorts: options.mediaPorts, mediaTimeout: 60, ...(cli ? { cli } : {}),
+  });
   try {
-    softswitch = await ladder('softswitch registrar', options, stage, async (rate) => {
+    return await ladder(name, options, stage, async (rate) => {
       const cpu = new CpuWindow(() => [sw.pid]);
       const drops = dropWindow({ server: sw.sipPort, uac: UAC_PORT });
-      const outDir = join(options.dir, `sreg-${tryTag('sreg', rate)}`);
+      const outDir = join(options.dir, `${tag}-${tryTag(tag, rate)}`);
       const run = await regRun(sw.target, rate, count(rate), { users, outDir, log });
       const step = fromRun(rate, count(rate), run, cpu.read(), drops(), outDir, rssKb(sw.pid), hwmKb(sw.pid));
       await sleep(500);
@@ -78,7 +97,6 @@ export async function runRegister(options: RegisterOptions, stage: Stage): Promi
   } finally {
     await sw.stop();
   }
-  return { ...(kamailio ? { kamailio } : {}), softswitch };
 }
 
 function fromRun(

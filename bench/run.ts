@@ -24,8 +24,9 @@ import { dropText, type LadderResult, type Stage } from './ladder.js';
  *   BENCH_PROFILE_RATE=N     calls/s of the cps profile (default 600); BENCH_PROFILE_REG_RATE (default 2000)
  *   BENCH_OUT=dir            where logs, sipp statistics and results.json go (default bench/out/<time>)
  *   BENCH_CPS_RATES, BENCH_REG_RATES, BENCH_CONC_STEPS, BENCH_MEDIA_CONC: comma-separated overrides
- *   BENCH_BASELINE=path      another build's dist/src/cli.js: the cps ladder runs through it too, side by side
+ *   BENCH_BASELINE=path      another build's dist/src/cli.js: the cps and REGISTER ladders run through it too, side by side
  *   BENCH_ANCHORS=0          skip Kamailio and rtpengine;  BENCH_CPS_DIRECT=0  skip sipp -> sipp in the cps stage
+ *   BENCH_KEEP_HEAP_SNAPSHOTS=1  keep the concurrency stage's heap snapshots in its output folder
  */
 interface Row {
   readonly bench: string;
@@ -131,7 +132,10 @@ async function main(): Promise<void> {
         rows.push(...cpsRows(cps, repeats));
       });
       await attempt('register', async () => {
-        const reg = await runRegister({ ...regSize, repeats, anchors, dir: join(out, 'register'), mediaPorts: MEDIA_PORTS }, stage);
+        const reg = await runRegister({
+          ...regSize, repeats, anchors, dir: join(out, 'register'), mediaPorts: MEDIA_PORTS,
+          ...(process.env.BENCH_BASELINE ? { baselineCli: process.env.BENCH_BASELINE } : {}),
+        }, stage);
         results.register = reg;
         rows.push(...registerRows(reg, repeats));
       });
@@ -192,6 +196,7 @@ function cpsRows(cps: CpsResults, repeats: number): Row[] {
 
 function registerRows(reg: RegisterResults, repeats: number): Row[] {
   const rows = [ladderRow('REGISTER/s (digest)', reg.softswitch, 'reg/s', repeats, 'SQLite persistence; target >= 5,000')];
+  if (reg.baseline) rows.push(ladderRow('REGISTER/s (digest)', reg.baseline, 'reg/s', repeats, 'the build of BENCH_BASELINE, same load'));
   if (reg.kamailio) rows.push(ladderRow('REGISTER/s (digest)', reg.kamailio, 'reg/s', repeats, 'usrloc in memory (anchor ~5,000)'));
   return rows;
 }
@@ -216,20 +221,20 @@ function ladderRow(bench: string, l: LadderResult, unit: string, repeats: number
 function concurrencyRows(c: ConcurrencyResults): Row[] {
   return c.steps.map((s) => {
     const heapAfter = s.heapAfter && 'totalBytes' in s.heapAfter ? s.heapAfter.totalBytes : undefined;
-    const heapBase = c.heapBaseline && 'totalBytes' in c.heapBaseline ? c.heapBaseline.totalBytes : undefined;
-    const back = s.after.calls === 0 && s.after.listedCalls === 0 && s.after.relaySockets === c.baseline.relaySockets && s.after.fds === c.baseline.fds;
-    const extrapolated = c.baseline.rssKb + 10_000 * s.perCallKb;
+    const heapBase = s.heapBaseline && 'totalBytes' in s.heapBaseline ? s.heapBaseline.totalBytes : undefined;
+    const back = s.after.calls === 0 && s.after.listedCalls === 0 && s.after.relaySockets === s.baseline.relaySockets && s.after.fds === s.baseline.fds;
+    const extrapolated = s.baseline.rssKb + 10_000 * s.perCallKb;
     return {
       bench: 'concurrent calls held', system: 'softswitch',
       result: `${int(s.peakCalls)} of ${int(s.calls)} up (ok ${s.ok}, failed ${s.failed})`,
       cpu: '',
-      memory: `RSS ${mb(s.plateau.rssKb)} (${s.perCallKb.toFixed(1)} kB/call over ${mb(c.baseline.rssKb)} idle)` +
+      memory: `RSS ${mb(s.plateau.rssKb)} (${s.perCallKb.toFixed(1)} kB/call over ${mb(s.baseline.rssKb)} idle)` +
         (s.heapPerCallKb === undefined ? '' : `; live JS heap ${s.heapPerCallKb.toFixed(1)} kB/call`),
       notes: [
         s.capNote ?? '',
         s.calls >= 10_000 ? 'target <= 400 MB' : s.calls >= 1000 ? `10k extrapolated: ${mb(extrapolated)} (target <= 400 MB)` : '',
         `after teardown: calls ${s.after.calls}, /api/calls ${s.after.listedCalls}, transactions ${s.after.transactions}, ` +
-        `fds ${s.after.fds} (idle ${c.baseline.fds}), relay sockets ${s.after.relaySockets} (idle ${c.baseline.relaySockets}), RSS ${mb(s.after.rssKb)}` +
+        `fds ${s.after.fds} (idle ${s.baseline.fds}), relay sockets ${s.after.relaySockets} (idle ${s.baseline.relaySockets}), RSS ${mb(s.after.rssKb)}` +
         (s.heapPlateau ? ' (RSS kept from taking the plateau heap snapshot)' : '') +
         (heapAfter !== undefined && heapBase !== undefined ? `, live heap ${mb(heapAfter / 1024)} (idle ${mb(heapBase / 1024)})` : '') +
         (back ? ' - back to idle' : ' - NOT back to idle'),

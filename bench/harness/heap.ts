@@ -23,7 +23,7 @@ interface SnapshotFile {
 
 const MAX_PARSE_BYTES = 600 * 1024 * 1024;
 
-/** Signals `pid` to write a heap snapshot into `dir` (its cwd), waits for it, summarises and deletes it. */
+/** Signals `pid` to write a heap snapshot into `dir` (its cwd), waits for it, summarises and deletes it (kept with BENCH_KEEP_HEAP_SNAPSHOTS=1). */
 export async function heapSnapshot(pid: number, dir: string, timeoutMs = 60_000): Promise<HeapSummary | { error: string }> {
   const before = new Set(snapshots(dir));
   try {
@@ -55,7 +55,7 @@ export async function heapSnapshot(pid: number, dir: string, timeoutMs = 60_000)
   } catch (error) {
     return { error: `snapshot unreadable: ${String(error)}` };
   } finally {
-    rmSync(path, { force: true });
+    if (process.env.BENCH_KEEP_HEAP_SNAPSHOTS !== '1') rmSync(path, { force: true });
   }
 }
 

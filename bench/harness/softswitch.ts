@@ -3,8 +3,8 @@
  * users), the process started from dist/, and its admin API.
  */
 import { get } from 'node:http';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CLI, sippFile } from './paths.js';
 import { freeTcpPort, freeUdpPort } from './ports.js';
 import { fdCount, rssKb, run, type Started, start, stop, waitUntil } from './proc.js';
@@ -40,6 +40,19 @@ export interface SwitchOptions {
   readonly nodeArgs?: readonly string[];
   /** Another build's dist/src/cli.js, to measure it side by side with this one (BENCH_BASELINE). */
   readonly cli?: string;
+}
+
+/**
+ * The node flags of the build's own `npm start` (its package.json `start` script, between `node`
+ * and the script), so that every build, a baseline included, runs as it would be run.
+ */
+export function startFlags(cli: string): string[] {
+  const manifest = join(dirname(cli), '..', '..', 'package.json');
+  const scripts = (JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+  const words = (scripts.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node') return [];
+  const script = words.findIndex((word, i) => i > 0 && !word.startsWith('-'));
+  return words.slice(1, script === -1 ? undefined : script);
 }
 
 export class BenchSwitch {
@@ -83,7 +96,8 @@ export class BenchSwitch {
     ].join('\n');
     const configPath = join(options.dir, 'softswitch.yaml');
     writeFileSync(configPath, config);
-    const proc = start('softswitch', process.execPath, [...(options.nodeArgs ?? []), options.cli ?? CLI, '--config', configPath], {
+    const cli = options.cli ?? CLI;
+    const proc = start('softswitch', process.execPath, [...startFlags(cli), ...(options.nodeArgs ?? []), cli, '--config', configPath], {
       cwd: options.dir, log: join(options.dir, 'softswitch.log'),
     });
     const sw = new BenchSwitch(proc, sipPort, adminPort, options.dir);
@@ -141,6 +155,9 @@ export class BenchSwitch {
       calls: m.softswitch_calls ?? NaN,
       listedCalls: await this.listedCalls(),
       transactions: (m['softswitch_transactions{kind="client"}'] ?? 0) + (m['softswitch_transactions{kind="server"}'] ?? 0),
+      heapTotalKb: (m.nodejs_heap_size_total_bytes ?? NaN) / 1024,
+      heapUsedKb: (m.nodejs_heap_size_used_bytes ?? NaN) / 1024,
+      externalKb: (m.nodejs_external_memory_bytes ?? NaN) / 1024,
     };
   }
 
@@ -165,4 +182,9 @@ export interface SwitchResources {
   readonly calls: number;
   readonly listedCalls: number;
   readonly transactions: number;
+  /** V8's heap as the process reports it (no GC forced): committed, in use; NaN for builds without these metrics. */
+  readonly heapTotalKb: number;
+  readonly heapUsedKb: number;
+  /** Memory of native objects tied to JS ones (Buffers, handles), as V8 is told of it. */
+  readonly externalKb: number;
 }

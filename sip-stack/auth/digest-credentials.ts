@@ -28,9 +28,9 @@ export type CredentialsResult =
   | { readonly ok: true; readonly credentials: DigestCredentials }
   | { readonly ok: false; readonly reason: CredentialsFailureReason; readonly username?: string };
 
-const REQUIRED = ['username', 'realm', 'nonce', 'uri', 'response', 'qop', 'nc', 'cnonce'] as const;
-
-type RequiredParams = Record<(typeof REQUIRED)[number], string>;
+type RequiredParams = Pick<DigestCredentials, 'username' | 'realm' | 'nonce' | 'uri' | 'response' | 'nc' | 'cnonce'> & {
+  readonly qop: string;
+};
 
 export function readCredentials(headerValue: string): CredentialsResult {
   const parsed = parseAuthHeader(headerValue);
@@ -52,17 +52,24 @@ function fromParams(required: RequiredParams, params: ReadonlyMap<string, string
   if (count === undefined || required.qop.toLowerCase() !== 'auth' || userhash) {
     return { ok: false, reason: 'malformed', username };
   }
-  const response = required.response.toLowerCase();
-  const credentials = { ...required, response, algorithm, qop: 'auth', count, opaque: params.get('opaque') } as const;
+  const credentials: DigestCredentials = {
+    username, realm: required.realm, nonce: required.nonce, uri: required.uri, response: required.response.toLowerCase(),
+    algorithm, qop: 'auth', nc: required.nc, count, cnonce: required.cnonce, opaque: params.get('opaque'),
+  };
   return { ok: true, credentials };
 }
 
+/** One object literal, so its shape is fixed (filling one by computed names made a slow dictionary). */
 function pickRequired(params: ReadonlyMap<string, string>): RequiredParams | undefined {
-  const picked: Partial<RequiredParams> = {};
-  for (const name of REQUIRED) {
-    const value = params.get(name);
-    if (value === undefined) return undefined;
-    picked[name] = value;
-  }
-  return picked as RequiredParams;
+  const username = params.get('username');
+  const realm = params.get('realm');
+  const nonce = params.get('nonce');
+  const uri = params.get('uri');
+  const response = params.get('response');
+  const qop = params.get('qop');
+  const nc = params.get('nc');
+  const cnonce = params.get('cnonce');
+  if (username === undefined || realm === undefined || nonce === undefined || uri === undefined
+    || response === undefined || qop === undefined || nc === undefined || cnonce === undefined) return undefined;
+  return { username, realm, nonce, uri, response, qop, nc, cnonce };
 }

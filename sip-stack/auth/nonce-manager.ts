@@ -6,6 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NonceCountTracker, type CountVerdict } from './nonce-count.js';
+import { randomInto } from '../message/random-pool.js';
 
 export interface NonceManagerOptions {
   /** HMAC key, at least 16 bytes. Random per instance by default, so a restart voids old nonces. */
@@ -52,7 +53,7 @@ export class NonceManager {
   issue(realm: string): string {
     const nonce = Buffer.allocUnsafe(NONCE_BYTES);
     nonce.writeUIntBE(Math.max(0, Math.floor(this.now())), 0, TIME_BYTES);
-    randomBytes(RANDOM_BYTES).copy(nonce, TIME_BYTES);
+    randomInto(nonce, TIME_BYTES, RANDOM_BYTES);
     this.tag(nonce.subarray(0, SIGNED_BYTES), realm).copy(nonce, SIGNED_BYTES, 0, TAG_BYTES);
     return nonce.toString('base64url');
   }

@@ -1,24 +1,7 @@
-import { createHmac, randomBytes, randomFillSync } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { SipRequest } from '../message/sip-message.js';
 import { MAGIC_COOKIE } from '../message/via.js';
-
-const POOL_BYTES = 8192;
-const pool = Buffer.alloc(POOL_BYTES);
-let offset = POOL_BYTES;
-
-/**
- * `bytes` random bytes in base64url, cut from a pool refilled in large blocks: every call needs
- * a few branches and tags, and one system call per id would show in the profile.
- */
-function randomId(bytes: number): string {
-  if (offset + bytes > POOL_BYTES) {
-    randomFillSync(pool);
-    offset = 0;
-  }
-  const id = pool.toString('base64url', offset, offset + bytes);
-  offset += bytes;
-  return id;
-}
+import { randomText } from '../message/random-pool.js';
 
 /**
  * §8.1.1.7: a branch unique across space and time, starting with the magic cookie. Random
@@ -26,12 +9,12 @@ function randomId(bytes: number): string {
  * responses over UDP.
  */
 export function makeBranch(): string {
-  return MAGIC_COOKIE + randomId(12);
+  return MAGIC_COOKIE + randomText(12);
 }
 
 /** §19.3: a tag with at least 32 random bits (we use 72). */
 export function makeTag(): string {
-  return randomId(9);
+  return randomText(9);
 }
 
 /** Keys the stateless tags of this process: unpredictable to others, stable for its lifetime. */

@@ -44,7 +44,19 @@ function metricsText(sw: Softswitch): string {
   for (const [name, value] of Object.entries(transport)) {
     if (typeof value === 'number') lines.push(`softswitch_transport_${snake(name)} ${value}`);
   }
+  lines.push(...memoryLines());
   return lines.join('\n') + '\n';
+}
+
+/** The process's memory under the names Prometheus' Node.js exporters use, for dashboards that expect them. */
+function memoryLines(): string[] {
+  const memory = process.memoryUsage();
+  return [
+    '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${memory.rss}`,
+    '# TYPE nodejs_heap_size_total_bytes gauge', `nodejs_heap_size_total_bytes ${memory.heapTotal}`,
+    '# TYPE nodejs_heap_size_used_bytes gauge', `nodejs_heap_size_used_bytes ${memory.heapUsed}`,
+    '# TYPE nodejs_external_memory_bytes gauge', `nodejs_external_memory_bytes ${memory.external}`,
+  ];
 }
 
 function snake(s: string): string {

@@ -4,6 +4,7 @@ import { formatUri, isSipUri, unescapeUriPart } from '../../sip-stack/message/si
 import { unquote } from '../../sip-stack/message/params.js';
 import { type Binding, type BindingSource, bindingKey } from './binding.js';
 import type { LocationService } from './location-service.js';
+import { DateHeader } from './date-header.js';
 
 export interface RegistrarSettings {
   readonly minExpires: number;
@@ -35,6 +36,8 @@ interface ContactUpdate {
 
 /** REGISTER processing of RFC 3261 §10.3 with RFC 5626 instance/reg-id bindings. */
 export class Registrar {
+  private readonly date = new DateHeader();
+
   constructor(
     private readonly location: LocationService,
     private readonly settings: RegistrarSettings,
@@ -64,7 +67,7 @@ export class Registrar {
     const stale = this.location.lookup(aor).find((b) => b.callId === request.callId && b.cseq >= request.cseq.seq);
     if (stale) return fail(500, 'Out of order REGISTER');
     this.location.removeAll(aor);
-    return ok([]);
+    return ok([], this.date.valueAt(this.now()));
   }
 
   private collectUpdates(
@@ -117,7 +120,7 @@ export class Registrar {
       if (expires === 0) this.location.remove(aor, bindingKey(binding));
       else this.location.put(binding);
     }
-    return ok(this.contactHeaders(aor));
+    return ok(this.contactHeaders(aor), this.date.valueAt(this.now()));
   }
 
   /** §10.3 step 8: the 200 lists every current binding with its remaining expiry. */
@@ -136,8 +139,9 @@ function fail(status: number, reason?: string): RegisterOutcome {
   return reason === undefined ? { status, headers: [] } : { status, reason, headers: [] };
 }
 
-function ok(contacts: Array<readonly [string, string]>): RegisterOutcome {
-  return { status: 200, headers: [...contacts, ['Date', new Date().toUTCString()]] };
+function ok(contacts: Array<readonly [string, string]>, date: string): RegisterOutcome {
+  contacts.push(['Date', date]);
+  return { status: 200, headers: contacts };
 }
 
 /** delta-seconds; an absurd value (RFC 4475 scalar02) is treated as the largest we allow. */

@@ -102,7 +102,12 @@ describe('calls in detail', () => {
     expect(calls[0]!.state).toBe('answered');
     expect(calls[0]!.legs.map((l) => l.extension).sort()).toEqual(['100', '101']);
     expect((await fetch(`${sw.adminUrl}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${sw.adminUrl}/metrics`)).text()).toContain('softswitch_calls 1');
+    const metrics = await (await fetch(`${sw.adminUrl}/metrics`)).text();
+    expect(metrics).toContain('softswitch_calls 1');
+    const rss = Number(/^process_resident_memory_bytes (\d+)$/m.exec(metrics)?.[1]);
+    const heapUsed = Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(metrics)?.[1]);
+    expect(heapUsed).toBeGreaterThan(1_000_000);
+    expect(rss).toBeGreaterThan(heapUsed);
     await out.hangup();
     await incoming.waitForState('terminated');
   });

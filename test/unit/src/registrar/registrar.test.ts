@@ -54,6 +54,17 @@ function run(registrar: Registrar, req: SipRequest, user = '100', known: (u: str
 }
 
 describe('Registrar (RFC 3261 §10.3)', () => {
+  it('dates the 200 from its clock, in RFC 1123 form (§20.17)', () => {
+    const { registrar } = setup();
+    now = Date.UTC(2026, 10, 28, 16, 45, 7, 900);
+    const first = run(registrar, register('<sip:100@192.0.2.7:5060>'));
+    expect(first.headers.find(([name]) => name === 'Date')?.[1]).toBe('Sat, 28 Nov 2026 16:45:07 GMT');
+    now += 100;
+    const next = run(registrar, register('<sip:100@192.0.2.7:5060>'));
+    expect(next.headers.find(([name]) => name === 'Date')?.[1]).toBe('Sat, 28 Nov 2026 16:45:08 GMT');
+    now = 1_000_000;
+  });
+
   it('binds a contact with the default expiry and lists it in the 200', () => {
     const { registrar, location } = setup();
     const out = run(registrar, register('<sip:100@192.0.2.7:5060>'));
