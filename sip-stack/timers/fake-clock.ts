@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock.js';
+import { type Clock, type TimerCallback, type TimerHandle, runTimerCallback } from './clock.js';
 
 export interface FakeClockOptions {
   /** The value now() starts at. Default 0. */
@@ -11,7 +11,7 @@ const DEFAULT_RUN_ALL_LIMIT = 100_000;
 
 interface FakeEntry extends TimerHandle {
   readonly deadline: number;
-  fire: (() => void) | undefined;
+  fire: TimerCallback | undefined;
 }
 
 /**
@@ -34,7 +34,7 @@ export class FakeClock implements Clock {
     return this.current;
   }
 
-  setTimer(delayMs: number, fire: () => void): TimerHandle {
+  setTimer(delayMs: number, fire: TimerCallback): TimerHandle {
     if (!Number.isFinite(delayMs)) throw new RangeError(`delayMs must be finite, got ${delayMs}`);
     const entry: FakeEntry = {
       deadline: this.current + Math.max(0, delayMs),
@@ -90,7 +90,7 @@ export class FakeClock implements Clock {
     this.current = Math.max(this.current, entry.deadline);
     const fire = entry.fire;
     entry.fire = undefined;
-    fire?.();
+    if (fire !== undefined) runTimerCallback(fire);
   }
 
   private remove(entry: FakeEntry): void {

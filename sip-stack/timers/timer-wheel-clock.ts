@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock.js';
+import { type Clock, type TimerCallback, type TimerHandle, runTimerCallback } from './clock.js';
 
 export interface TimerWheelOptions {
   /** Wheel resolution in ms: timers fire up to one tick late, never early. Default 10. */
@@ -34,7 +34,7 @@ class WheelEntry implements TimerHandle {
     readonly deadline: number,
     readonly seq: number,
     public tick: number,
-    public fire: () => void,
+    public fire: TimerCallback,
   ) {}
 
   cancel(): void {
@@ -90,7 +90,7 @@ export class TimerWheelClock implements Clock {
     return performance.now();
   }
 
-  setTimer(delayMs: number, fire: () => void): TimerHandle {
+  setTimer(delayMs: number, fire: TimerCallback): TimerHandle {
     if (!Number.isFinite(delayMs)) throw new RangeError(`delayMs must be finite, got ${delayMs}`);
     const now = this.now();
     // Owners may still be winding down during shutdown; their late timers simply never fire.
@@ -214,9 +214,9 @@ export class TimerWheelClock implements Clock {
     batch.length = 0;
   }
 
-  private invoke(fire: () => void): void {
+  private invoke(fire: TimerCallback): void {
     try {
-      fire();
+      runTimerCallback(fire);
     } catch (error) {
       this.report(error);
     }

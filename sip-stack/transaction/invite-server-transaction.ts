@@ -7,6 +7,8 @@ import type { OnTerminated, TransactionContext } from './transaction-context.js'
 import { TransactionTimers } from './transaction-timers.js';
 
 export interface InviteServerInit {
+  /** The §17.2.3 key the layer indexes it under, so that one shared onTerminated can unindex it. */
+  readonly key: string;
   readonly context: TransactionContext;
   readonly request: SipRequest;
   readonly source: MessageSource;
@@ -29,6 +31,7 @@ export interface InviteServerInit {
 export class InviteServerTransaction implements ServerTransaction {
   onTimeout: ((tx: ServerTransaction) => void) | undefined = undefined;
   onTransportError: ((error: TransportError, tx: ServerTransaction) => void) | undefined = undefined;
+  readonly key: string;
   readonly source: MessageSource;
   /** See InviteServerInit.legacyToTag. */
   readonly legacyToTag: string | undefined;
@@ -50,6 +53,7 @@ export class InviteServerTransaction implements ServerTransaction {
     const { clock, sender, timers } = init.context;
     this.context = init.context;
     this.pending = init.request;
+    this.key = init.key;
     this.source = init.source;
     this.target = init.target;
     this.onTerminated = init.onTerminated;

@@ -6,6 +6,8 @@ import type { OnTerminated, TransactionContext } from './transaction-context.js'
 import { TransactionTimers } from './transaction-timers.js';
 
 export interface NonInviteServerInit {
+  /** The §17.2.3 key the layer indexes it under, so that one shared onTerminated can unindex it. */
+  readonly key: string;
   readonly context: TransactionContext;
   readonly request: SipRequest;
   readonly source: MessageSource;
@@ -24,6 +26,7 @@ export interface NonInviteServerInit {
 export class NonInviteServerTransaction implements ServerTransaction {
   onTimeout: ((tx: ServerTransaction) => void) | undefined = undefined;
   onTransportError: ((error: TransportError, tx: ServerTransaction) => void) | undefined = undefined;
+  readonly key: string;
   readonly source: MessageSource;
   /** See NonInviteServerInit.legacyToTag. */
   readonly legacyToTag: string | undefined;
@@ -40,6 +43,7 @@ export class NonInviteServerTransaction implements ServerTransaction {
   constructor(init: NonInviteServerInit) {
     this.context = init.context;
     this.pending = init.request;
+    this.key = init.key;
     this.source = init.source;
     this.target = init.target;
     this.onTerminated = init.onTerminated;
@@ -136,10 +140,10 @@ export class NonInviteServerTransaction implements ServerTransaction {
   }
 
   private resend(): void {
-    if (this.lastBytes !== undefined) this.context.sender.sendBytes(this.lastBytes, this.target, this.onSendError);
+    // A closure per send rather than one kept per transaction: a completed transaction waits
+    // out Timer J (32 s) and a busy registrar holds a great many of them.
+    if (this.lastBytes !== undefined) {
+      this.context.sender.sendBytes(this.lastBytes, this.target, (error) => this.handle({ type: 'transport-error', error }));
+    }
   }
-
-  private readonly onSendError = (error: TransportError): void => {
-    this.handle({ type: 'transport-error', error });
-  };
 }

@@ -46,8 +46,9 @@ export interface SendAckOptions extends SendRequestOptions {
 type ClientTx = InviteClientTransaction | NonInviteClientTransaction;
 type ServerTx = InviteServerTransaction | NonInviteServerTransaction;
 
+/** The source itself: it has every field of a target, and a copy would be kept per transaction. */
 function sourceAsTarget(_request: SipRequest, source: MessageSource): SendTarget {
-  return { protocol: source.protocol, address: source.address, port: source.port, flowId: source.flowId };
+  return source;
 }
 
 /** The CANCEL's own transaction reports to nobody: only the INVITE's outcome matters (§9.1). */
@@ -188,16 +189,20 @@ export class TransactionLayer {
     return tx;
   }
 
+  /** One callback for every server transaction, not a closure each. */
+  private readonly unindexServer = (tx: ServerTx): void => {
+    if (this.servers.get(tx.key) === tx) this.servers.delete(tx.key);
+  };
+
   private createServer(request: SipRequest, source: MessageSource, key: string): ServerTx {
     const common = {
+      key,
       context: this.context,
       request,
       source,
       target: this.responseTarget(request, source),
       legacyToTag: usesLegacyMatching(request) ? request.toTag : undefined,
-      onTerminated: (tx: ServerTx): void => {
-        if (this.servers.get(key) === tx) this.servers.delete(key);
-      },
+      onTerminated: this.unindexServer,
     };
     this.stats.serverTransactionsCreated++;
     if (request.method !== 'INVITE') {

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../timers/clock.js';
+import type { Clock, TimerHandle, TimerTarget } from '../timers/clock.js';
 import type { TimerFired, TimerName } from './transaction-events.js';
 
 /** The transaction the timers belong to: its state machine takes their firings as events. */
@@ -6,11 +6,22 @@ export interface TimerOwner<T extends TimerName> {
   handle(event: TimerFired<T>): void;
 }
 
-/** One armed timer, a link in its transaction's list. */
-interface Armed<T> {
-  readonly timer: T;
-  readonly handle: TimerHandle;
-  next: Armed<T> | undefined;
+/**
+ * One armed timer, a link in its transaction's list, and what the clock calls when it fires:
+ * one object per armed timer, where a callback would cost a closure and its context as well.
+ */
+class Armed<T extends TimerName> implements TimerTarget {
+  handle: TimerHandle | undefined = undefined;
+
+  constructor(
+    readonly timer: T,
+    private readonly timers: TransactionTimers<T>,
+    public next: Armed<T> | undefined,
+  ) {}
+
+  onTimer(): void {
+    this.timers.fired(this.timer);
+  }
 }
 
 /**
@@ -32,11 +43,15 @@ export class TransactionTimers<T extends TimerName> {
   /** (Re)starts `timer`; an earlier arming of the same timer is cancelled first. */
   arm(timer: T, delayMs: number): void {
     this.clear(timer);
-    const handle = this.clock.setTimer(delayMs, () => {
-      this.unlink(timer);
-      this.owner.handle({ type: 'timer', timer });
-    });
-    this.head = { timer, handle, next: this.head };
+    const armed = new Armed(timer, this, this.head);
+    armed.handle = this.clock.setTimer(delayMs, armed);
+    this.head = armed;
+  }
+
+  /** @internal Called by the armed timer when its clock fires it. */
+  fired(timer: T): void {
+    this.unlink(timer);
+    this.owner.handle({ type: 'timer', timer });
   }
 
   clear(timer: T): void {
@@ -44,7 +59,7 @@ export class TransactionTimers<T extends TimerName> {
   }
 
   clearAll(): void {
-    for (let armed = this.head; armed !== undefined; armed = armed.next) armed.handle.cancel();
+    for (let armed = this.head; armed !== undefined; armed = armed.next) armed.handle?.cancel();
     this.head = undefined;
   }
 

@@ -33,6 +33,7 @@ export class UdpTransport implements Transport {
   private socket: dgram.Socket | undefined;
   private boundAddress: BoundAddress | undefined;
   private closing: Promise<void> | undefined;
+  private lastAddress = '';
 
   constructor(options: UdpTransportOptions, private readonly inbound: InboundDispatcher) {
     this.host = bareHost(options.host);
@@ -112,13 +113,23 @@ export class UdpTransport implements Transport {
     return bare.includes(':') ? undefined : bare;
   }
 
+  /**
+   * dgram makes a new address string per datagram, and transactions keep their source for
+   * 32 s: datagrams in a row from one peer (a registrar's busiest case) share one string.
+   */
+  private sharedAddress(address: string): string {
+    if (address === this.lastAddress) return this.lastAddress;
+    this.lastAddress = address;
+    return address;
+  }
+
   private receive(bytes: Buffer, rinfo: dgram.RemoteInfo): void {
     // Phones keep NAT bindings open with bare CRLF datagrams; they carry no message.
     if (isOnlyLineEnds(bytes)) return;
     const bound = this.boundAddress;
     const source: MessageSource = {
       protocol: 'udp',
-      address: normalizeAddress(rinfo.address),
+      address: this.sharedAddress(normalizeAddress(rinfo.address)),
       port: rinfo.port,
       localAddress: bound?.address ?? this.host,
       localPort: bound?.port ?? this.port,

@@ -22,6 +22,7 @@ function setup(protocol: TransportProtocol = 'udp', owedTrying = true) {
   const invite = request({ method: 'INVITE', protocol });
   const from = source(protocol);
   const tx = new InviteServerTransaction({
+    key: 'z9hG4bK-test',
     context: { sender, clock, timers },
     request: invite,
     source: from,

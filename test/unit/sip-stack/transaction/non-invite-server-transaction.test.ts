@@ -16,6 +16,7 @@ function setup(protocol: TransportProtocol = 'udp') {
   const options = request({ method: 'OPTIONS', protocol });
   const from = source(protocol);
   const tx = new NonInviteServerTransaction({
+    key: 'z9hG4bK-test',
     context: { sender, clock, timers },
     request: options,
     source: from,

@@ -16,7 +16,7 @@ describe('TransactionLayer: requests from the network', () => {
     expect(user.requests[0]?.request).toBe(invite);
     expect(user.lastTx()).toBeInstanceOf(InviteServerTransaction);
     expect(sender.responses(100)).toHaveLength(1);
-    expect(sender.last().target).toEqual({ protocol: 'udp', address: '198.51.100.20', port: 5060, flowId: undefined });
+    expect(sender.last().target).toMatchObject({ protocol: 'udp', address: '198.51.100.20', port: 5060, flowId: undefined });
     expect(layer.size()).toBe(1);
   });
 
