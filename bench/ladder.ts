@@ -80,10 +80,13 @@ export async function ladder(
   options: { readonly rates: readonly number[]; readonly repeats: number },
   stage: Stage,
   runStep: (rate: number) => Promise<Step>,
+  /** Run before every repeat but the first: lets the target wind down from the overload that ended the last one. */
+  settle?: () => Promise<void>,
 ): Promise<LadderResult> {
   const repeats: Step[][] = [];
   const bestPerRepeat: number[] = [];
   for (let r = 0; r < options.repeats; r++) {
+    if (r > 0 && settle) await settle();
     const steps: Step[] = [];
     let best = 0;
     for (const rate of options.rates) {

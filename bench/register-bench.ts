@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type AnchorServer, startKamailio } from './harness/anchors.js';
 import { BenchSwitch, callerIds, injectionFile } from './harness/softswitch.js';
 import { regRun, type SippRun } from './harness/sipp.js';
-import { CpuWindow, hwmKb, rssKb, sleep } from './harness/proc.js';
+import { CpuWindow, hwmKb, rssKb, sleep, waitUntil } from './harness/proc.js';
 import { errorSummary } from './harness/stat.js';
 import { dropWindow } from './cps-bench.js';
 import { type Stage, ladder, tryTag, type LadderResult, type Step, stepPassed } from './ladder.js';
@@ -93,10 +93,22 @@ async function switchLadder(
       const step = fromRun(rate, count(rate), run, cpu.read(), drops(), outDir, rssKb(sw.pid), hwmKb(sw.pid));
       await sleep(500);
       return step;
-    });
+    }, () => drained(sw, stage));
   } finally {
     await sw.stop();
   }
+}
+
+/**
+ * A repeat starts once the switch holds no transaction: the overload that ended the previous
+ * repeat leaves up to 64*T1 (32 s) of completed transactions and retransmissions behind, and a
+ * ladder started on top of them measures that backlog, not the rate. Kamailio's registrar
+ * answers statelessly and keeps nothing to drain.
+ */
+async function drained(sw: BenchSwitch, stage: Stage): Promise<void> {
+  const started = Date.now();
+  const quiet = await waitUntil(async () => (await sw.resources()).transactions === 0, 45_000, 1000);
+  stage.say(`  (switch ${quiet ? 'drained' : 'NOT drained'} after ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
 function fromRun(

@@ -54,9 +54,16 @@ const SWEEP_BATCH = 8;
  * so the oldest (and soonest to expire) are swept or evicted first. Evicting a live entry raises
  * a floor: an untracked nonce issued at or before it might have been seen, so it is `forgotten`,
  * never silently accepted again with a count that was already used.
+ *
+ * The order is a ring of its own rather than the Map's iteration order: a Map deleted from the
+ * front keeps the holes until it is rehashed, and every walk from the front steps over all of
+ * them, so a full tracker (a busy registrar) paid for tens of thousands of holes per request.
  */
 export class NonceCountTracker {
   private readonly entries = new Map<string, CountEntry>();
+  /** Nonces in order of first use: `oldest` is the first, `entries.size` of them follow. */
+  private readonly order: string[];
+  private oldest = 0;
   private forgottenUpTo = -Infinity;
 
   constructor(
@@ -64,6 +71,7 @@ export class NonceCountTracker {
     private readonly lifetimeMs: number,
   ) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be >= 1');
+    this.order = new Array<string>(maxEntries).fill('');
   }
 
   get size(): number {
@@ -81,9 +89,11 @@ export class NonceCountTracker {
     if (issuedAt <= this.forgottenUpTo) return 'forgotten';
     if (count < 1) return 'replay';
     this.sweep(now);
-    this.makeRoom(now);
+    if (this.entries.size === this.maxEntries) this.evictOldest(now);
     // The nonce is cut from the request's text: a copy of its own does not keep the request.
-    this.entries.set(detachedText(nonce), { count, issuedAt });
+    const kept = detachedText(nonce);
+    this.order[(this.oldest + this.entries.size) % this.maxEntries] = kept;
+    this.entries.set(kept, { count, issuedAt });
     return 'accepted';
   }
 
@@ -92,18 +102,22 @@ export class NonceCountTracker {
   }
 
   private sweep(now: number): void {
-    let budget = SWEEP_BATCH;
-    for (const [nonce, entry] of this.entries) {
-      if (budget-- === 0 || !this.isExpired(entry, now)) return;
-      this.entries.delete(nonce);
+    for (let budget = SWEEP_BATCH; budget > 0 && this.entries.size > 0; budget--) {
+      const entry = this.entries.get(this.order[this.oldest] ?? '');
+      if (entry === undefined || !this.isExpired(entry, now)) return;
+      this.dropOldest();
     }
   }
 
-  private makeRoom(now: number): void {
-    for (const [nonce, entry] of this.entries) {
-      if (this.entries.size < this.maxEntries) return;
-      this.entries.delete(nonce);
-      if (!this.isExpired(entry, now)) this.forgottenUpTo = Math.max(this.forgottenUpTo, entry.issuedAt);
-    }
+  private evictOldest(now: number): void {
+    const entry = this.entries.get(this.order[this.oldest] ?? '');
+    if (entry !== undefined && !this.isExpired(entry, now)) this.forgottenUpTo = Math.max(this.forgottenUpTo, entry.issuedAt);
+    this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    this.entries.delete(this.order[this.oldest] ?? '');
+    this.order[this.oldest] = '';
+    this.oldest = (this.oldest + 1) % this.maxEntries;
   }
 }

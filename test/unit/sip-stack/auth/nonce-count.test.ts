@@ -54,6 +54,26 @@ describe('NonceCountTracker', () => {
     expect(tracker.accept('other', 1999, 1, 2000)).toBe('accepted');
   });
 
+  it('evicts strictly oldest first through many turns of its bound, remembering counts of those it keeps', () => {
+    const tracker = new NonceCountTracker(4, 1_000_000);
+    for (let i = 0; i < 50; i++) {
+      expect(tracker.accept(`n${i}`, i, 1, i)).toBe('accepted');
+      // The last four are kept with their counts; the one before them was evicted, so forgotten.
+      for (let kept = Math.max(0, i - 3); kept <= i; kept++) expect(tracker.accept(`n${kept}`, kept, 1, i)).toBe('replay');
+      if (i >= 4) expect(tracker.accept(`n${i - 4}`, i - 4, 9, i)).toBe('forgotten');
+    }
+    expect(tracker.size).toBe(4);
+  });
+
+  it('sweeps expired nonces in order of first use, across turns of its bound', () => {
+    const tracker = new NonceCountTracker(3, LIFETIME);
+    for (let i = 0; i < 7; i++) tracker.accept(`old${i}`, i * 100, 1, i * 100);
+    // All three kept (old4..old6) have expired by t=5000: each new nonce sweeps them all.
+    expect(tracker.accept('fresh', 5000, 1, 5000)).toBe('accepted');
+    expect(tracker.size).toBe(1);
+    expect(tracker.accept('fresh', 5000, 1, 5000)).toBe('replay');
+  });
+
   it('never grows past its bound under a flood of nonces', () => {
     const tracker = new NonceCountTracker(100, LIFETIME);
     for (let i = 0; i < 10_000; i++) tracker.accept(`n${i}`, i, 1, i);

@@ -39,6 +39,15 @@ describe('TimerWheelClock on vitest fake timers', () => {
     expect(fired).toEqual(['early1', 'early2', 'early3', 'late']);
   });
 
+  it('fires a timer given as an object through its onTimer method, and not once cancelled', () => {
+    const fired: string[] = [];
+    const target = { name: 'J', onTimer(): void { fired.push(this.name); } };
+    clock.setTimer(20, target);
+    clock.setTimer(20, { onTimer: () => fired.push('cancelled') }).cancel();
+    vi.advanceTimersByTime(40);
+    expect(fired).toEqual(['J']);
+  });
+
   it('fires a zero delay on the next tick', () => {
     let fired = false;
     clock.setTimer(0, () => { fired = true; });
