@@ -67,13 +67,14 @@ export interface ConcurrencyResults {
 }
 
 /**
- * Each step runs in a switch process of its own: a heap snapshot leaves tens of MB in the
- * process's allocator (it is gone from the heap, not from RSS), so a plateau measured after an
- * earlier step's snapshots would count that residue as calls. For the same reason the idle RSS
- * is read before the idle heap snapshot.
+ * Each step runs in a switch process of its own, and no heap snapshot is taken in it before its
+ * plateau RSS is read: a snapshot leaves 60-150 MB in the process's allocator (gone from the heap,
+ * not from RSS), which a plateau read after it would count as calls. The idle live heap comes
+ * from a twin switch, started the same way and stopped after its snapshot.
  */
 export async function runConcurrency(options: ConcurrencyOptions, stage: Stage): Promise<ConcurrencyResults> {
   mkdirSync(options.dir, { recursive: true });
+  const heapBaseline = options.heap ? await idleHeap(options, stage) : undefined;
   const steps: ConcurrencyStep[] = [];
   let nofile = NaN;
   let previous = 0;
@@ -91,7 +92,7 @@ export async function runConcurrency(options: ConcurrencyOptions, stage: Stage):
         return undefined;
       }
       previous = calls;
-      return measureStep(idle, requested, calls, capNote, options, dir, stage);
+      return measureStep({ ...idle, heapBaseline }, requested, calls, capNote, options, dir, stage);
     });
     if (step) steps.push(step);
   }
@@ -101,7 +102,6 @@ export async function runConcurrency(options: ConcurrencyOptions, stage: Stage):
 interface IdleSwitch {
   readonly sw: BenchSwitch;
   readonly baseline: Snapshot;
-  readonly heapBaseline: HeapSummary | { error: string } | undefined;
   readonly users: string;
   readonly nofile: number;
   readonly maxCalls: number;
@@ -125,13 +125,11 @@ async function withIdleSwitch<T>(
     try {
       await sleep(1000);
       const baseline = await snap();
-      const heapBaseline = options.heap ? await heapSnapshot(sw.pid, dir) : undefined;
       const nofile = nofileLimit(sw.pid);
       stage.say(`concurrency: idle switch rss=${mb(baseline.rssKb)} V8 heap committed ${mb(baseline.heapTotalKb)} used ${mb(baseline.heapUsedKb)} ` +
-        `fds=${baseline.fds} relay sockets=${baseline.relaySockets} RLIMIT_NOFILE=${nofile}` +
-        (heapBaseline && 'totalBytes' in heapBaseline ? ` live heap=${mb(heapBaseline.totalBytes / 1024)}` : ''));
+        `fds=${baseline.fds} relay sockets=${baseline.relaySockets} RLIMIT_NOFILE=${nofile}`);
       return await body({
-        sw, baseline, heapBaseline, users, nofile, snap,
+        sw, baseline, users, nofile, snap,
         maxCalls: Math.floor((nofile - baseline.fds - 64) / SOCKETS_PER_CALL),
         relayCapacity: Math.floor((hi - lo + 1) / 2 / 2),
       });
@@ -143,8 +141,25 @@ async function withIdleSwitch<T>(
   }
 }
 
+/** The live heap of an idle switch (registered callee, as in every step), from a twin process. */
+async function idleHeap(options: ConcurrencyOptions, stage: Stage): Promise<HeapSummary | { error: string }> {
+  const dir = join(options.dir, 'softswitch-conc-idle');
+  const sw = await BenchSwitch.start({
+    dir, callers: 1000, mediaPorts: options.mediaPorts, mediaTimeout: 3600, nodeArgs: ['--heapsnapshot-signal=SIGUSR2'],
+  });
+  try {
+    await sw.registerDevice(CALLEE, UAS_PORT, join(options.dir, 'concurrency.log'));
+    await sleep(1000);
+    const heap = await heapSnapshot(sw.pid, dir);
+    stage.say(`concurrency: idle live heap ${'totalBytes' in heap ? mb(heap.totalBytes / 1024) : heap.error} (a twin switch, snapshot taken and stopped)`);
+    return heap;
+  } finally {
+    await sw.stop();
+  }
+}
+
 async function measureStep(
-  idle: IdleSwitch, requested: number, calls: number, capNote: string | undefined,
+  idle: IdleSwitch & { readonly heapBaseline: HeapSummary | { error: string } | undefined }, requested: number, calls: number, capNote: string | undefined,
   options: ConcurrencyOptions, dir: string, stage: Stage,
 ): Promise<ConcurrencyStep> {
   const { sw, baseline, heapBaseline } = idle;

@@ -48,6 +48,8 @@ interface CountEntry {
 
 /** How many expired entries one call may sweep, so no single request pays for a big cleanup. */
 const SWEEP_BATCH = 8;
+/** Fewer spent slots than this are never worth a copy. */
+const COMPACT_AFTER = 1024;
 
 /**
  * Highest nc per nonce in a Map bounded to `maxEntries`. Entries are kept in order of first use,
@@ -55,14 +57,14 @@ const SWEEP_BATCH = 8;
  * a floor: an untracked nonce issued at or before it might have been seen, so it is `forgotten`,
  * never silently accepted again with a count that was already used.
  *
- * The order is a ring of its own rather than the Map's iteration order: a Map deleted from the
+ * The order is a queue of its own rather than the Map's iteration order: a Map deleted from the
  * front keeps the holes until it is rehashed, and every walk from the front steps over all of
  * them, so a full tracker (a busy registrar) paid for tens of thousands of holes per request.
  */
 export class NonceCountTracker {
   private readonly entries = new Map<string, CountEntry>();
-  /** Nonces in order of first use: `oldest` is the first, `entries.size` of them follow. */
-  private readonly order: string[];
+  /** Nonces in order of first use from index `oldest` on; the slots before it are spent. */
+  private order: string[] = [];
   private oldest = 0;
   private forgottenUpTo = -Infinity;
 
@@ -71,7 +73,6 @@ export class NonceCountTracker {
     private readonly lifetimeMs: number,
   ) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be >= 1');
-    this.order = new Array<string>(maxEntries).fill('');
   }
 
   get size(): number {
@@ -89,10 +90,10 @@ export class NonceCountTracker {
     if (issuedAt <= this.forgottenUpTo) return 'forgotten';
     if (count < 1) return 'replay';
     this.sweep(now);
-    if (this.entries.size === this.maxEntries) this.evictOldest(now);
+    if (this.entries.size >= this.maxEntries) this.evictOldest(now);
     // The nonce is cut from the request's text: a copy of its own does not keep the request.
     const kept = detachedText(nonce);
-    this.order[(this.oldest + this.entries.size) % this.maxEntries] = kept;
+    this.order.push(kept);
     this.entries.set(kept, { count, issuedAt });
     return 'accepted';
   }
@@ -117,7 +118,11 @@ export class NonceCountTracker {
 
   private dropOldest(): void {
     this.entries.delete(this.order[this.oldest] ?? '');
-    this.order[this.oldest] = '';
-    this.oldest = (this.oldest + 1) % this.maxEntries;
+    this.oldest++;
+    // Spent slots are cut off once they are half the array: amortised O(1), memory ~ live entries.
+    if (this.oldest >= COMPACT_AFTER && this.oldest * 2 >= this.order.length) {
+      this.order = this.order.slice(this.oldest);
+      this.oldest = 0;
+    }
   }
 }

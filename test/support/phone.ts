@@ -144,6 +144,16 @@ export class Phone {
     return this.socket.log;
   }
 
+  /** The next incoming SIP message whose text `match` accepts is lost on the way in. */
+  loseNextIncoming(match: (text: string) => boolean): void {
+    this.socket.loseNext(match);
+  }
+
+  /** Messages lost on the way in (loseNextIncoming), as text. */
+  get lostIncoming(): readonly string[] {
+    return this.socket.lost;
+  }
+
   get registered(): boolean {
     return this.registerer?.state === RegistererState.Registered;
   }

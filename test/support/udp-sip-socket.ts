@@ -31,6 +31,9 @@ export class UdpSipSocket {
   server: SipAddress | undefined;
   /** Receives every non-empty datagram as text. */
   onMessage: ((text: string) => void) | undefined;
+  /** Datagrams lost on purpose (see loseNext), in arrival order. */
+  readonly lost: string[] = [];
+  private readonly losses: Array<(text: string) => boolean> = [];
   private isClosed = false;
 
   private constructor(
@@ -69,6 +72,11 @@ export class UdpSipSocket {
     });
   }
 
+  /** The next incoming datagram for which `match` is true is lost, as on a bad network: neither logged nor delivered. */
+  loseNext(match: (text: string) => boolean): void {
+    this.losses.push(match);
+  }
+
   close(): Promise<void> {
     if (this.isClosed) return Promise.resolve();
     this.isClosed = true;
@@ -79,6 +87,12 @@ export class UdpSipSocket {
     const text = data.toString('utf8');
     // CRLF keep-alives (RFC 5626 §4.4.1) carry no message.
     if (text.trim() === '') return;
+    const loss = this.losses.findIndex((match) => match(text));
+    if (loss >= 0) {
+      this.losses.splice(loss, 1);
+      this.lost.push(text);
+      return;
+    }
     this.log.push(new SipLogEntry('in', `${from.address}:${from.port}`, text));
     this.onMessage?.(text);
   }

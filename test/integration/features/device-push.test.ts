@@ -53,6 +53,26 @@ describe('device switch (*5), push during the call', () => {
     });
   }
 
+  it('the answering device loses the switch\'s ACK: its retransmitted 200 is ACKed again and the call moves over', async () => {
+    const { alice, soft, out, desk } = await bobOnDesk();
+    const mark = alice.sipLog.length;
+    await desk.sendDtmfRfc4733('*');
+    await desk.sendDtmfRfc4733('5');
+    const rings = await soft.nextIncoming();
+    soft.loseNextIncoming((text) => text.startsWith('ACK '));
+    await rings.answer();
+    // The 200 goes again after T1 (§13.3.1.4); this time its ACK arrives.
+    await soft.waitForSip({ direction: 'in', method: 'ACK' });
+    expect(soft.lostIncoming.filter((text) => text.startsWith('ACK '))).toHaveLength(1);
+    expect(soft.findSip({ direction: 'out', status: 200, cseqMethod: 'INVITE' }).length).toBeGreaterThanOrEqual(2);
+    await desk.waitForState('terminated');
+    await rings.expectAudioFlowing();
+    await out.expectAudioFlowing();
+    expect(requestsReceivedSince(alice, mark)).toEqual([]);
+    await out.hangup();
+    await rings.waitForState('terminated');
+  });
+
   it('nobody answers within the switch timeout: the other device stops ringing, the call stays', async () => {
     const { soft, out, desk } = await bobOnDesk();
     await desk.sendDtmfRfc4733('*');
