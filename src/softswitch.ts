@@ -8,7 +8,7 @@ import { RequestAuthenticator } from './auth/request-authenticator.js';
 import { CallRegistry } from './b2bua/call-registry.js';
 import type { CallMedia } from './b2bua/call-media.js';
 import { RelayMedia } from './b2bua/relay-media.js';
-import { MediaRelay } from '../media-relay/index.js';
+import { MediaRelay, NativeSocketFactory, type SocketFactory } from '../media-relay/index.js';
 import { firstExternalIpv4 } from './host-address.js';
 import type { CallContext } from './b2bua/call.js';
 import { Dialplan } from './dialplan/dialplan.js';
@@ -162,11 +162,22 @@ export class Softswitch {
       timeoutMs: media.timeout * 1000,
       kernelSourceFilter: media.pinPeers,
       lingerMs: media.linger * 1000,
+      sockets: this.relaySockets(media.forwarder),
       onTimeout: (callId) => this.calls.get(callId)?.end('no media'),
       shouldForwardEvent: (callId, legId, event, timestamp) => this.inCallCodes.eventVerdict(callId, legId, event, timestamp),
       onDigit: (callId, legId, digit) => this.inCallCodes.onDigit(callId, legId, digit),
     });
     return new RelayMedia(this.relay);
+  }
+
+  /** The native forwarder's sockets when chosen and built; undefined lets the relay use node:dgram. */
+  private relaySockets(forwarder: 'native' | 'node'): SocketFactory | undefined {
+    if (forwarder === 'node') return undefined;
+    const sockets = NativeSocketFactory.create();
+    if (sockets === undefined) {
+      this.options.logger.warn('media.forwarder is native but the forwarder is not built (npm run build needs a C compiler and the Node.js headers): RTP goes through node:dgram');
+    }
+    return sockets;
   }
 
   private callContext(media: CallMedia): CallContext {

@@ -40,3 +40,32 @@ export interface SocketFactory {
   bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult>;
   readonly openCount: number;
 }
+
+/**
+ * Where a stream's RTP goes when a socket forwards it without the relay seeing it: from
+ * `source` (the latched phone) out of `to` toward `destination`, all but the payload types in
+ * `divert` (telephone events), which still reach the receiver.
+ */
+export interface StreamRoute {
+  readonly source: PacketSource;
+  readonly to: RelaySocket;
+  readonly destination: PacketSource;
+  readonly divert: readonly number[];
+}
+
+/**
+ * What a forwarding socket counted of the RTP it forwarded by itself: packets, bytes, ms since
+ * the last one (-1: none yet), and loss over every RTP packet of the stream (RFC 3550 A.1),
+ * including those the relay forwarded and passed to track().
+ */
+export type RelayCounters = Float64Array;
+
+/** A socket that forwards an established stream's RTP itself (the native forwarder). */
+export interface ForwardingSocket extends RelaySocket {
+  /** Sets or (undefined) removes the route; false when none is set. */
+  route(route: StreamRoute | undefined): boolean;
+  /** An RTP packet the relay forwarded itself, for the loss count. */
+  track(ssrc: number, sequence: number): void;
+  /** Fills `out` (4 entries); false once closed. */
+  counters(out: RelayCounters): boolean;
+}

@@ -1,17 +1,25 @@
 import { isIP } from 'node:net';
 import { validateRtcpCompound } from '../rtcp/rtcp-compound.js';
 import { classifyMuxedPacket } from '../rtcp/rtp-rtcp-demux.js';
-import { peekPayloadType } from '../rtp/rtp-fields.js';
+import { peekPayloadType, peekSequenceNumber, peekSsrcBits } from '../rtp/rtp-fields.js';
 import { SequenceTracker } from '../rtp/sequence-tracker.js';
 import type { MediaLineSummary } from '../sdp/describe-sdp.js';
 import { isUnspecifiedAddress } from '../sdp/media-direction.js';
-import type { PacketReceiver, PacketSource, RelaySocket } from './relay-socket.js';
+import { isForwarding } from './native-socket-factory.js';
+import type { ForwardingSocket, PacketReceiver, PacketSource, RelaySocket } from './relay-socket.js';
 import { RtcpReceiver, type RtcpListener } from './rtcp-receiver.js';
 import { SourceLatch } from './source-latch.js';
 import type { EventVerdict, StreamHooks, StreamOwner } from './stream-hooks.js';
 import { TelephoneEventDetector } from './telephone-event-detector.js';
 
 const LENIENT_RTCP = { requireReportFirst: false } as const;
+const NO_DIVERT: readonly number[] = [];
+/** Read by one stream at a time: the relay runs on one thread. */
+const COUNTERS = new Float64Array(4);
+const PACKETS = 0;
+const BYTES = 1;
+const AGE = 2;
+const LOST = 3;
 
 /**
  * One m-line of one leg: the relay ports facing that leg's phone. What the phone sends here is
@@ -19,19 +27,21 @@ const LENIENT_RTCP = { requireReportFirst: false } as const;
  * the relay. Receiving and forwarding allocate nothing: the Buffer dgram delivered is sent on.
  */
 export class RelayStream implements PacketReceiver, RtcpListener {
-  /** The stream on the bridged leg at the same m-line index; undefined while unbridged. */
-  peer: RelayStream | undefined = undefined;
+  private bridged: RelayStream | undefined = undefined;
   /** The media type (audio, video) of the phone's latest description of this m-line. */
   mediaType: string | undefined = undefined;
   muxed = false;
   /** The call has ended and its ports only linger: telephone events pass without inspection. */
   draining = false;
   telephoneEventPt = -1;
-  packets = 0;
-  bytes = 0;
   rtcpPackets = 0;
   dropped = 0;
-  lastSeen = -Infinity;
+  /** RTP this stream's code forwarded; a forwarding socket counts the rest (NativeCounters). */
+  private ownPackets = 0;
+  private ownBytes = 0;
+  private ownLastSeen = -Infinity;
+  /** A route is set on a forwarding RTP socket (route()): its RTP no longer passes through here. */
+  private routed = false;
   /** When signalling last (re)started the stream: silence is measured from here at the earliest. */
   armedAt: number;
   readonly rtcpPort: number;
@@ -86,8 +96,41 @@ export class RelayStream implements PacketReceiver, RtcpListener {
     return false;
   }
 
+  /** The stream on the bridged leg at the same m-line index; undefined while unbridged. */
+  get peer(): RelayStream | undefined {
+    return this.bridged;
+  }
+
+  set peer(peer: RelayStream | undefined) {
+    if (peer === this.bridged) return;
+    this.dropRoutes();
+    this.bridged = peer;
+  }
+
   get lost(): number {
-    return this.sequence.lost;
+    const socket = this.rtpSocket;
+    return isForwarding(socket) && socket.counters(COUNTERS) ? (COUNTERS[LOST] as number) : this.sequence.lost;
+  }
+
+  /** RTP packets received from the phone and admitted, wherever they were forwarded. */
+  get packets(): number {
+    return this.ownPackets + this.forwarded(PACKETS, 0);
+  }
+
+  get bytes(): number {
+    return this.ownBytes + this.forwarded(BYTES, 0);
+  }
+
+  /** When the phone's RTP last arrived (clock ms), -Infinity before any. */
+  get lastSeen(): number {
+    const age = this.forwarded(AGE, -1);
+    return age < 0 ? this.ownLastSeen : Math.max(this.ownLastSeen, this.hooks.clock.now() - age);
+  }
+
+  /** One of the forwarding socket's counters, or `otherwise` for a socket that does not forward. */
+  private forwarded(index: number, otherwise: number): number {
+    const socket = this.rtpSocket;
+    return isForwarding(socket) && socket.counters(COUNTERS) ? (COUNTERS[index] as number) : otherwise;
   }
 
   get latched(): boolean {
@@ -110,6 +153,8 @@ export class RelayStream implements PacketReceiver, RtcpListener {
    * different device took the stream over, whose predecessor must not re-latch it.
    */
   setRemote(remote: MediaLineSummary | undefined, newPhone: boolean): void {
+    // What this stream sends and where, and what its peer sends here, may all change.
+    this.dropRoutes();
     this.mediaType = remote?.type;
     this.bidirectional = remote !== undefined && remote.direction === 'sendrecv' && !remote.onHold;
     this.telephoneEventPt = remote?.telephoneEventPt ?? -1;
@@ -151,23 +196,29 @@ export class RelayStream implements PacketReceiver, RtcpListener {
   /** Closes the sockets and returns the ports; idempotent. */
   close(): void {
     if (this.closed) return;
+    this.dropRoutes();
     this.closed = true;
     this.rtpSocket?.close();
     this.rtcpSocket?.close();
     this.rtpSocket = undefined;
     this.rtcpSocket = undefined;
-    if (this.peer?.peer === this) this.peer.peer = undefined;
-    this.peer = undefined;
+    if (this.bridged?.bridged === this) this.bridged.bridged = undefined;
+    this.bridged = undefined;
     this.hooks.allocator.release(this.rtpPort);
   }
 
   /** What the RTP socket hears. */
   receivePacket(packet: Buffer, source: PacketSource): void {
     const kind = classifyMuxedPacket(packet, 0, packet.length);
-    if (!this.rtpLatch.admit(source.address, source.port, kind !== 'other')) {
+    const latch = this.rtpLatch;
+    const latchedPort = latch.port;
+    const latchedAddress = latch.address;
+    if (!latch.admit(source.address, source.port, kind !== 'other')) {
       this.dropped++;
       return;
     }
+    // The peer's route sends to this phone's latched source: it moved.
+    if (latch.port !== latchedPort || latch.address !== latchedAddress) this.bridged?.dropRoute();
     if (this.pinWanted) this.pinToPhone();
     if (kind === 'rtp') {
       this.receiveRtp(packet);
@@ -205,18 +256,50 @@ export class RelayStream implements PacketReceiver, RtcpListener {
   }
 
   private receiveRtp(packet: Buffer): void {
-    this.packets++;
-    this.bytes += packet.length;
-    this.lastSeen = this.hooks.clock.now();
-    this.sequence.updateFromPacket(packet, 0);
-    const peer = this.peer;
+    this.ownPackets++;
+    this.ownBytes += packet.length;
+    this.ownLastSeen = this.hooks.clock.now();
+    const socket = this.rtpSocket;
+    if (isForwarding(socket)) socket.track(peekSsrcBits(packet, 0), peekSequenceNumber(packet, 0));
+    else this.sequence.updateFromPacket(packet, 0);
+    const peer = this.bridged;
     const pt = peekPayloadType(packet, 0);
     if (!this.draining && (pt === this.telephoneEventPt || (peer !== undefined && pt === peer.telephoneEventPt))) {
       const verdict = this.inspectEvent(packet);
       if (verdict === 'hold') (this.held ??= []).push(Buffer.from(packet));
       if (verdict !== true) return;
     }
-    peer?.sendRtp(packet);
+    if (peer === undefined) return;
+    peer.sendRtp(packet);
+    if (isForwarding(socket)) this.routeTo(socket, peer);
+  }
+
+  /**
+   * After this code forwarded one of the phone's RTP packets, lets the socket forward the
+   * following ones itself, to where this one went: from the latched source only, and all but
+   * the telephone events, which must still be inspected here while the call is up.
+   */
+  private routeTo(socket: ForwardingSocket, peer: RelayStream): void {
+    const to = peer.rtpSocket;
+    const destination = peer.destination();
+    if (to === undefined || peer.sendBlocked || destination === undefined) return;
+    const divert = this.draining ? NO_DIVERT : [this.telephoneEventPt, peer.telephoneEventPt];
+    const source = { address: this.rtpLatch.address, port: this.rtpLatch.port };
+    this.routed = socket.route({ source, to, destination, divert });
+  }
+
+  /** Removes this socket's route; the next RTP packet comes here again. */
+  dropRoute(): void {
+    if (!this.routed) return;
+    this.routed = false;
+    const socket = this.rtpSocket;
+    if (isForwarding(socket)) socket.route(undefined);
+  }
+
+  /** Drops both directions' routes: this phone's RTP toward the peer, and the peer's toward it. */
+  private dropRoutes(): void {
+    this.dropRoute();
+    this.bridged?.dropRoute();
   }
 
   private receiveRtcp(packet: Buffer): void {

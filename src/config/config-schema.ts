@@ -72,6 +72,13 @@ const mediaSchema = z.strictObject({
    * the ended call's stragglers from reaching the next call on it. 0 closes at once.
    */
   linger: z.number().min(0).max(60).default(1),
+  /**
+   * Who forwards an established stream's RTP: `native`, the forwarder built with the switch
+   * (a thread of its own reads the relay's sockets; JavaScript sees only what it must judge),
+   * or `node`, node:dgram on the event loop. Where the forwarder was not built, `native` warns
+   * and uses node:dgram.
+   */
+  forwarder: z.enum(['native', 'node']).default('native'),
 });
 
 const storeSchema = z.strictObject({ path: nonEmpty.default('./data/softswitch.db') });

@@ -17,7 +17,7 @@ export const defaultConfig: Config = deepFreeze({
     authAlgorithms: ['MD5'],
   },
   registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600, maxContacts: 10 },
-  media: { portMin: 20000, portMax: 29999, timeout: 30, pinPeers: true, linger: 1 },
+  media: { portMin: 20000, portMax: 29999, timeout: 30, pinPeers: true, linger: 1, forwarder: 'native' },
   store: { path: './data/softswitch.db' },
   admin: { host: '127.0.0.1', port: 8080 },
   featureCodes: {
@@ -81,6 +81,7 @@ const COMMENTS: readonly (readonly [readonly (string | number)[], string])[] = [
   [['media'], ' optional "advertise: <address>" sets the c= address in SDP; default: first non-internal IPv4'],
   [['media', 'timeout'], ' seconds without RTP before a call is torn down'],
   [['media', 'pinPeers'], ' connect RTP sockets to their phone once latched: the kernel drops other senders'],
+  [['media', 'forwarder'], ' native: RTP of established calls forwarded by its own thread; node: through node:dgram'],
   [['media', 'linger'], ' seconds an ended call\'s ports still forward the RTP that was on its way at BYE'],
   [['store', 'path'], ' ":memory:" keeps nothing'],
   [['featureCodes', 'prefix'], ' prepended to every code that does not start with * or #'],

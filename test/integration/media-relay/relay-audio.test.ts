@@ -3,6 +3,7 @@ import { MediaRelay } from '../../../media-relay/relay/media-relay.js';
 import { describeSdp } from '../../../media-relay/sdp/describe-sdp.js';
 import { SdpError } from '../../../media-relay/sdp/sdp-error.js';
 import { endpointSdp, LOOPBACK, randomPortRange, RtpEndpoint, waitUntil, type Target } from './rtp-endpoint.js';
+import { FORWARDERS, socketFactory } from './socket-factories.js';
 
 const RANGE = randomPortRange(400);
 
@@ -13,7 +14,9 @@ function relayPort(sdp: string): Target {
 }
 
 // kernelSourceFilter: the RTP socket facing a phone that sends from its SDP source is connected to it.
-describe.each([false, true])('media relay over real UDP sockets (kernelSourceFilter %s)', (kernelSourceFilter) => {
+const CASES = FORWARDERS.flatMap((forwarder) => [false, true].map((kernelSourceFilter) => ({ forwarder, kernelSourceFilter })));
+
+describe.each(CASES)('media relay over real UDP sockets (forwarder $forwarder, kernelSourceFilter $kernelSourceFilter)', ({ forwarder, kernelSourceFilter }) => {
   let relay: MediaRelay;
   let digits: string[];
   const endpoints: RtpEndpoint[] = [];
@@ -34,7 +37,7 @@ describe.each([false, true])('media relay over real UDP sockets (kernelSourceFil
 
   beforeEach(() => {
     digits = [];
-    relay = new MediaRelay({ bindAddress: LOOPBACK, ...RANGE, kernelSourceFilter, onDigit: (_callId, legId, digit) => digits.push(`${legId}:${digit}`) });
+    relay = new MediaRelay({ bindAddress: LOOPBACK, ...RANGE, kernelSourceFilter, sockets: socketFactory(forwarder), onDigit: (_callId, legId, digit) => digits.push(`${legId}:${digit}`) });
   });
 
   afterEach(() => {

@@ -1,17 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { MediaRelay } from '../../../media-relay/relay/media-relay.js';
-import { UdpSocketFactory } from '../../../media-relay/relay/udp-socket-factory.js';
+import { nativeForwarder } from '../../../media-relay/relay/native-forwarder.js';
 import { endpointSdp, LOOPBACK, randomPortRange, waitUntil } from './rtp-endpoint.js';
+import { FORWARDERS, socketFactory } from './socket-factories.js';
 
 const SESSIONS = 1000;
 const CONCURRENT = 25;
 
+/** Open UDP sockets of either kind: node:dgram handles, or the native forwarder's. */
 function udpHandles(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap').length;
+  const dgram = process.getActiveResourcesInfo().filter((name) => name === 'UDPWrap').length;
+  return dgram + (nativeForwarder()?.status().open ?? 0);
 }
 
-describe('media relay lifecycle', () => {
-  const sockets = new UdpSocketFactory();
+describe.each(FORWARDERS)('media relay lifecycle (forwarder %s)', (forwarder) => {
+  const sockets = socketFactory(forwarder);
   const relay = new MediaRelay({ bindAddress: LOOPBACK, ...randomPortRange(2 * 2 * CONCURRENT + 20), timeoutMs: 30_000, sockets });
 
   afterAll(() => relay.dispose());

@@ -3,6 +3,7 @@ import { MediaRelay } from '../../../media-relay/relay/media-relay.js';
 import { describeSdp } from '../../../media-relay/sdp/describe-sdp.js';
 import { SdpError } from '../../../media-relay/sdp/sdp-error.js';
 import { endpointSdp, LOOPBACK, randomPortRange, RtpEndpoint, waitUntil, type Target } from './rtp-endpoint.js';
+import { FORWARDERS, socketFactory } from './socket-factories.js';
 
 const RANGE = randomPortRange(200);
 
@@ -12,7 +13,7 @@ function relayPort(sdp: string): Target {
   return { address: LOOPBACK, port: description.media[0]?.port ?? 0 };
 }
 
-describe('media timeout over real UDP sockets', () => {
+describe.each(FORWARDERS)('media timeout over real UDP sockets (forwarder %s)', (forwarder) => {
   let relay: MediaRelay;
   let timeouts: string[];
   const endpoints: RtpEndpoint[] = [];
@@ -29,7 +30,7 @@ describe('media timeout over real UDP sockets', () => {
   beforeEach(() => {
     timeouts = [];
     relay = new MediaRelay({
-      bindAddress: LOOPBACK, ...RANGE, timeoutMs: 800, sweepIntervalMs: 25,
+      bindAddress: LOOPBACK, ...RANGE, timeoutMs: 800, sweepIntervalMs: 25, sockets: socketFactory(forwarder),
       onTimeout: (callId) => {
         timeouts.push(callId);
         relay.delete(callId);

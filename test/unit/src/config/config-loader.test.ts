@@ -37,7 +37,7 @@ describe('loadConfigFile', () => {
         authAlgorithms: ['MD5'],
       },
       registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600, maxContacts: 10 },
-      media: { portMin: 20000, portMax: 29999, timeout: 30, pinPeers: true, linger: 1 },
+      media: { portMin: 20000, portMax: 29999, timeout: 30, pinPeers: true, linger: 1, forwarder: 'native' },
       store: { path: './data/softswitch.db' },
       admin: { host: '127.0.0.1', port: 8080 },
       featureCodes: {

@@ -1,8 +1,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PacketSource, RelaySocket } from '../../../media-relay/relay/relay-socket.js';
-import { UdpSocketFactory } from '../../../media-relay/relay/udp-socket-factory.js';
 import { LOOPBACK, randomPortRange, waitUntil } from './rtp-endpoint.js';
+import { FORWARDERS, socketFactory } from './socket-factories.js';
 
 interface Peer {
   readonly socket: Socket;
@@ -27,7 +27,7 @@ function openPeer(): Promise<Peer> {
   });
 }
 
-describe('UdpSocketFactory sockets (pin = connected UDP socket)', () => {
+describe.each(FORWARDERS)('relay sockets of the %s forwarder (pin = connected UDP socket)', (forwarder) => {
   const closers: (() => void)[] = [];
   const { portMin } = randomPortRange(2);
 
@@ -37,7 +37,7 @@ describe('UdpSocketFactory sockets (pin = connected UDP socket)', () => {
 
   async function setup(): Promise<{ relay: RelaySocket; heard: string[]; a: Peer; b: Peer; toRelay: (peer: Peer, text: string) => void }> {
     const heard: string[] = [];
-    const bound = await new UdpSocketFactory().bind(LOOPBACK, portMin, { receivePacket: (packet) => heard.push(packet.toString()) });
+    const bound = await socketFactory(forwarder).bind(LOOPBACK, portMin, { receivePacket: (packet) => heard.push(packet.toString()) });
     if (!bound.ok) throw new Error(`bind failed: ${bound.code}`);
     const [a, b] = [await openPeer(), await openPeer()];
     closers.push(() => bound.socket.close(), () => closeQuietly(a.socket), () => closeQuietly(b.socket));
@@ -60,7 +60,7 @@ describe('UdpSocketFactory sockets (pin = connected UDP socket)', () => {
   it('is not pinned where connecting would change the address it is reached at (a host with several addresses)', async () => {
     const heard: string[] = [];
     const port = portMin + 1;
-    const bound = await new UdpSocketFactory().bind('0.0.0.0', port, { receivePacket: (packet) => heard.push(packet.toString()) });
+    const bound = await socketFactory(forwarder).bind('0.0.0.0', port, { receivePacket: (packet) => heard.push(packet.toString()) });
     if (!bound.ok) throw new Error(`bind failed: ${bound.code}`);
     const [a, b] = [await openPeer(), await openPeer()];
     closers.push(() => bound.socket.close(), () => closeQuietly(a.socket), () => closeQuietly(b.socket));

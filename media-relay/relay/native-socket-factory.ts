@@ -1,0 +1,99 @@
+import { type ForwarderAddon, forget, listen, nativeForwarder } from './native-forwarder.js';
+import type { BindResult, ForwardingSocket, PacketReceiver, PacketSource, RelayCounters, RelaySocket, SocketFactory, StreamRoute } from './relay-socket.js';
+
+/** errno names for the bind failures the relay tells apart (EADDRINUSE: try another port). */
+const ERRNO_NAMES: Readonly<Record<number, string>> = { 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL', 13: 'EACCES', 22: 'EINVAL', 24: 'EMFILE', 23: 'ENFILE' };
+
+/**
+ * Sockets read and, once routed, forwarded by the native forwarder's thread: an established
+ * stream's RTP never wakes the event loop. Undefined from create() where the addon is missing.
+ */
+export class NativeSocketFactory implements SocketFactory {
+  private readonly tally = { count: 0 };
+
+  private constructor(private readonly addon: ForwarderAddon) {}
+
+  static create(): NativeSocketFactory | undefined {
+    const addon = nativeForwarder();
+    return addon === undefined ? undefined : new NativeSocketFactory(addon);
+  }
+
+  get openCount(): number {
+    return this.tally.count;
+  }
+
+  bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult> {
+    const handle = this.addon.bind(address, port);
+    if (handle < 0) return Promise.resolve({ ok: false, code: ERRNO_NAMES[-handle] ?? `E${-handle}` });
+    listen(handle, receiver);
+    this.tally.count++;
+    return Promise.resolve({ ok: true, socket: new NativeRelaySocket(this.addon, handle, this.tally) });
+  }
+}
+
+const NO_PAYLOAD_TYPE = -1;
+
+class NativeRelaySocket implements ForwardingSocket {
+  private closed = false;
+  private peerAddress = '';
+  private peerPort = 0;
+
+  constructor(private readonly addon: ForwarderAddon, readonly handle: number, private readonly tally: { count: number }) {}
+
+  send(packet: Buffer, port: number, address: string): void {
+    if (this.closed) return;
+    if (this.peerPort !== 0 && (port !== this.peerPort || address !== this.peerAddress)) this.unpin();
+    this.addon.send(this.handle, packet, port, address);
+  }
+
+  pin(peer: PacketSource | undefined, localAddress?: string): boolean {
+    if (this.closed) return false;
+    if (this.peerPort !== 0) this.unpin();
+    if (peer === undefined || this.addon.connect(this.handle, peer.address, peer.port) !== 0) return false;
+    if (localAddress !== undefined && this.addon.localAddress(this.handle) !== localAddress) {
+      this.unpin();
+      return false;
+    }
+    this.peerAddress = peer.address;
+    this.peerPort = peer.port;
+    return true;
+  }
+
+  private unpin(): void {
+    this.addon.connect(this.handle, '', 0);
+    this.peerAddress = '';
+    this.peerPort = 0;
+  }
+
+  route(route: StreamRoute | undefined): boolean {
+    if (this.closed) return false;
+    if (route === undefined || !(route.to instanceof NativeRelaySocket)) {
+      this.addon.route(this.handle);
+      return false;
+    }
+    const [divert0 = NO_PAYLOAD_TYPE, divert1 = NO_PAYLOAD_TYPE] = route.divert;
+    return this.addon.route(this.handle, route.source.address, route.source.port, route.to.handle,
+      route.destination.address, route.destination.port, divert0, divert1) === 1;
+  }
+
+  track(ssrc: number, sequence: number): void {
+    if (!this.closed) this.addon.track(this.handle, ssrc, sequence);
+  }
+
+  counters(out: RelayCounters): boolean {
+    return !this.closed && this.addon.counters(this.handle, out) === 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    forget(this.handle);
+    this.addon.close(this.handle);
+    this.tally.count--;
+  }
+}
+
+/** A socket of either factory that forwards natively. */
+export function isForwarding(socket: RelaySocket | undefined): socket is ForwardingSocket {
+  return socket instanceof NativeRelaySocket;
+}
