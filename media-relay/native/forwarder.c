@@ -48,8 +48,15 @@ typedef struct {
   int64_t cycles, received, lost_before;
 } tracker_t;
 
+/* An IPv4 or IPv6 address and port: 28 bytes, where sockaddr_storage would take 128 a copy. */
+typedef union {
+  struct sockaddr sa;
+  struct sockaddr_in v4;
+  struct sockaddr_in6 v6;
+} socket_address_t;
+
 typedef struct {
-  struct sockaddr_storage addr;
+  socket_address_t addr;
   socklen_t len;
 } endpoint_t;
 
@@ -79,6 +86,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static slot_t *slots = NULL;
 static uint32_t slot_count = 0;
 static uint32_t open_count = 0;
+/* Free slots, most recently freed last: binding takes one without searching the table. */
+static uint32_t *free_ids = NULL;
+static uint32_t free_count = 0;
 static int epfd = -1;
 static pthread_t thread;
 static napi_threadsafe_function deliver = NULL;
@@ -137,8 +147,8 @@ static void tracker_update(tracker_t *t, uint32_t ssrc, int seq) {
 
 static int endpoint_of(const char *address, int port, endpoint_t *out) {
   memset(out, 0, sizeof(*out));
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&out->addr;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&out->addr;
+  struct sockaddr_in *v4 = &out->addr.v4;
+  struct sockaddr_in6 *v6 = &out->addr.v6;
   if (inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons((uint16_t)port);
@@ -155,24 +165,20 @@ static int endpoint_of(const char *address, int port, endpoint_t *out) {
 }
 
 static int same_endpoint(const endpoint_t *a, const endpoint_t *b) {
-  if (a->addr.ss_family != b->addr.ss_family) return 0;
-  if (a->addr.ss_family == AF_INET) {
-    const struct sockaddr_in *x = (const struct sockaddr_in *)&a->addr, *y = (const struct sockaddr_in *)&b->addr;
-    return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+  if (a->addr.sa.sa_family != b->addr.sa.sa_family) return 0;
+  if (a->addr.sa.sa_family == AF_INET) {
+    return a->addr.v4.sin_port == b->addr.v4.sin_port && a->addr.v4.sin_addr.s_addr == b->addr.v4.sin_addr.s_addr;
   }
-  const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)&a->addr, *y = (const struct sockaddr_in6 *)&b->addr;
-  return x->sin6_port == y->sin6_port && memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
+  return a->addr.v6.sin6_port == b->addr.v6.sin6_port && memcmp(&a->addr.v6.sin6_addr, &b->addr.v6.sin6_addr, sizeof(struct in6_addr)) == 0;
 }
 
 static void endpoint_text(const endpoint_t *e, char *text, size_t size, int *port) {
-  if (e->addr.ss_family == AF_INET) {
-    const struct sockaddr_in *v4 = (const struct sockaddr_in *)&e->addr;
-    inet_ntop(AF_INET, &v4->sin_addr, text, size);
-    *port = ntohs(v4->sin_port);
+  if (e->addr.sa.sa_family == AF_INET) {
+    inet_ntop(AF_INET, &e->addr.v4.sin_addr, text, size);
+    *port = ntohs(e->addr.v4.sin_port);
   } else {
-    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&e->addr;
-    inet_ntop(AF_INET6, &v6->sin6_addr, text, size);
-    *port = ntohs(v6->sin6_port);
+    inet_ntop(AF_INET6, &e->addr.v6.sin6_addr, text, size);
+    *port = ntohs(e->addr.v6.sin6_port);
   }
 }
 
@@ -202,7 +208,7 @@ static int forward(slot_t *s, const unsigned char *p, ssize_t n) {
     if (!same_endpoint(&out->peer, &s->dst)) return 0;
     send(out->fd, p, (size_t)n, MSG_DONTWAIT);
   } else {
-    sendto(out->fd, p, (size_t)n, MSG_DONTWAIT, (const struct sockaddr *)&s->dst.addr, s->dst.len);
+    sendto(out->fd, p, (size_t)n, MSG_DONTWAIT, &s->dst.addr.sa, s->dst.len);
   }
   return 1;
 }
@@ -252,7 +258,7 @@ static void drain_socket(uint32_t id, uint32_t gen) {
     if (s == NULL) return;
     endpoint_t from;
     from.len = sizeof(from.addr);
-    ssize_t n = recvfrom(s->fd, buffer, sizeof(buffer), MSG_DONTWAIT, (struct sockaddr *)&from.addr, &from.len);
+    ssize_t n = recvfrom(s->fd, buffer, sizeof(buffer), MSG_DONTWAIT, &from.addr.sa, &from.len);
     if (n < 0) return;
     if (!try_fast_path(s, buffer, n, &from)) hand_to_javascript(id, gen, buffer, n, &from);
   }
@@ -305,20 +311,31 @@ static int grow_table(void) {
   if (count > (uint32_t)SLOT_LIMIT) return -EMFILE;
   slot_t *grown = realloc(slots, sizeof(slot_t) * count);
   if (grown == NULL) return -ENOMEM;
-  for (uint32_t i = slot_count; i < count; i++) {
-    memset(&grown[i], 0, sizeof(slot_t));
-    grown[i].fd = -1;
-  }
   slots = grown;
+  uint32_t *ids = realloc(free_ids, sizeof(uint32_t) * count);
+  if (ids == NULL) return -ENOMEM;
+  free_ids = ids;
+  // Pushed highest first, so that the lowest slot is taken first.
+  for (uint32_t i = count; i > slot_count; i--) {
+    memset(&grown[i - 1], 0, sizeof(slot_t));
+    grown[i - 1].fd = -1;
+    free_ids[free_count++] = i - 1;
+  }
   slot_count = count;
   return 0;
 }
 
-static int64_t free_slot(void) {
-  for (uint32_t i = 0; i < slot_count; i++) if (slots[i].fd < 0) return i;
-  uint32_t first = slot_count;
-  int error = grow_table();
-  return error == 0 ? (int64_t)first : error;
+static int64_t take_slot(void) {
+  if (free_count == 0) {
+    int error = grow_table();
+    if (error != 0) return error;
+  }
+  return free_ids[--free_count];
+}
+
+static void release_slot(uint32_t id) {
+  slots[id].fd = -1;
+  free_ids[free_count++] = id;
 }
 
 static void reset_slot(slot_t *s, int fd) {
@@ -333,15 +350,15 @@ static void reset_slot(slot_t *s, int fd) {
 static double bind_socket(const char *address, int port) {
   endpoint_t local;
   if (endpoint_of(address, port, &local) != 0) return -EINVAL;
-  int fd = socket(local.addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd = socket(local.addr.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
-  if (bind(fd, (struct sockaddr *)&local.addr, local.len) != 0) {
+  if (bind(fd, &local.addr.sa, local.len) != 0) {
     int error = errno;
     close(fd);
     return -error;
   }
   pthread_mutex_lock(&lock);
-  int64_t id = free_slot();
+  int64_t id = take_slot();
   if (id < 0) {
     pthread_mutex_unlock(&lock);
     close(fd);
@@ -352,7 +369,7 @@ static double bind_socket(const char *address, int port) {
   struct epoll_event event = { .events = EPOLLIN, .data.u64 = ((uint64_t)s->gen << 32) | (uint32_t)id };
   if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) != 0) {
     int error = errno;
-    s->fd = -1;
+    release_slot((uint32_t)id);
     pthread_mutex_unlock(&lock);
     close(fd);
     return -error;
@@ -377,8 +394,8 @@ static void close_socket(napi_env env, napi_value handle) {
   if (s != NULL) {
     epoll_ctl(epfd, EPOLL_CTL_DEL, s->fd, NULL);
     close(s->fd);
-    s->fd = -1;
     s->routed = 0;
+    release_slot((uint32_t)(s - slots));
     open_count--;
   }
   pthread_mutex_unlock(&lock);
@@ -460,7 +477,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
     text_arg(env, argv[3], address, sizeof(address));
     endpoint_t to;
     if (endpoint_of(address, int_arg(env, argv[2]), &to) != 0) return number(env, -EINVAL);
-    sent = sendto(s->fd, data, length, MSG_DONTWAIT, (struct sockaddr *)&to.addr, to.len);
+    sent = sendto(s->fd, data, length, MSG_DONTWAIT, &to.addr.sa, to.len);
   }
   return number(env, sent < 0 ? -errno : (double)sent);
 }
@@ -481,7 +498,7 @@ static napi_value js_connect(napi_env env, napi_callback_info info) {
   } else if (s != NULL) {
     endpoint_t peer;
     result = endpoint_of(address, int_arg(env, argv[2]), &peer);
-    if (result == 0 && connect(s->fd, (struct sockaddr *)&peer.addr, peer.len) != 0) result = -errno;
+    if (result == 0 && connect(s->fd, &peer.addr.sa, peer.len) != 0) result = -errno;
     if (result == 0) {
       s->connected = 1;
       s->peer = peer;
@@ -497,7 +514,7 @@ static napi_value js_local_address(napi_env env, napi_callback_info info) {
   endpoint_t local;
   local.len = sizeof(local.addr);
   napi_value v;
-  if (s == NULL || getsockname(s->fd, (struct sockaddr *)&local.addr, &local.len) != 0) {
+  if (s == NULL || getsockname(s->fd, &local.addr.sa, &local.len) != 0) {
     napi_get_undefined(env, &v);
     return v;
   }
