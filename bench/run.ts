@@ -24,6 +24,7 @@ import { dropText, type LadderResult, type Stage } from './ladder.js';
  *   BENCH_PROFILE_RATE=N     calls/s of the cps profile (default 600); BENCH_PROFILE_REG_RATE (default 2000)
  *   BENCH_OUT=dir            where logs, sipp statistics and results.json go (default bench/out/<time>)
  *   BENCH_CPS_RATES, BENCH_REG_RATES, BENCH_CONC_STEPS, BENCH_MEDIA_CONC: comma-separated overrides
+ *   BENCH_MEDIA_DIRECT=0: skip the sipp -> sipp media run (generator cost)
  *   BENCH_BASELINE=path      another build's dist/src/cli.js: the cps and REGISTER ladders run through it too, side by side
  *   BENCH_ANCHORS=0          skip Kamailio and rtpengine;  BENCH_CPS_DIRECT=0  skip sipp -> sipp in the cps stage
  *   BENCH_KEEP_HEAP_SNAPSHOTS=1  keep the concurrency stage's heap snapshots in its output folder
@@ -68,7 +69,10 @@ async function main(): Promise<void> {
   const cpsSize = { ...size.cps, rates: listEnv('BENCH_CPS_RATES', size.cps.rates) };
   const regSize = { ...size.register, rates: listEnv('BENCH_REG_RATES', size.register.rates) };
   const concSize = { ...size.concurrency, steps: listEnv('BENCH_CONC_STEPS', size.concurrency.steps) };
-  const mediaSize = { ...size.media, concurrency: listEnv('BENCH_MEDIA_CONC', size.media.concurrency) };
+  const mediaSize = {
+    ...size.media, concurrency: listEnv('BENCH_MEDIA_CONC', size.media.concurrency),
+    direct: size.media.direct && process.env.BENCH_MEDIA_DIRECT !== '0',
+  };
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'out', `${tiny ? 'tiny' : 'full'}-${stamp}`);
   mkdirSync(out, { recursive: true });

@@ -40,6 +40,8 @@ export interface SwitchOptions {
   readonly nodeArgs?: readonly string[];
   /** Another build's dist/src/cli.js, to measure it side by side with this one (BENCH_BASELINE). */
   readonly cli?: string;
+  /** media.forwarder; unset leaves the build's default (and suits builds that predate the key). */
+  readonly mediaForwarder?: 'native' | 'node';
 }
 
 /**
@@ -86,7 +88,7 @@ export class BenchSwitch {
       '  listen:',
       `    - { transport: udp, host: 127.0.0.1, port: ${sipPort} }`,
       'registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600, maxContacts: 10 }',
-      `media: { advertise: 127.0.0.1, portMin: ${options.mediaPorts[0]}, portMax: ${options.mediaPorts[1]}, timeout: ${options.mediaTimeout} }`,
+      `media: { advertise: 127.0.0.1, portMin: ${options.mediaPorts[0]}, portMax: ${options.mediaPorts[1]}, timeout: ${options.mediaTimeout}${options.mediaForwarder ? `, forwarder: ${options.mediaForwarder}` : ''} }`,
       `store: { path: ${db} }`,
       `admin: { host: 127.0.0.1, port: ${adminPort} }`,
       'logging: { level: warn }',

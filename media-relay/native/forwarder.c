@@ -4,61 +4,39 @@
  * Everything else (packets before a route exists, RTCP, telephone events, strangers) is handed to
  * the JavaScript relay, which decides as it always does and installs the route when it forwards.
  *
- * Locking: one mutex guards the socket table, taken by the thread while it handles a batch of
- * readiness events and by every call from JavaScript that changes a socket.
+ * Locking: one mutex guards the socket table. The thread takes it per readiness event; calls from
+ * JavaScript that read or change a socket take it briefly. Only the JavaScript thread binds,
+ * closes, grows the table or changes `connected`, so its own unlocked reads of those are safe.
  */
 #define _GNU_SOURCE
 #include <node_api.h>
-#include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+#include "endpoint.h"
+#include "loss-tracker.h"
 
 #define MAX_DATAGRAM 65536
 #define BATCH_EVENTS 256
-/* Datagrams read per readiness event. One: a phone's socket rarely holds two (50 packets/s), so a
-   second read would mostly be a wasted syscall; epoll is level-triggered and reports a socket
-   that still holds more at the next wait. */
-#define READS_PER_EVENT 1
-/* Slow-path datagrams waiting for JavaScript; past this they are dropped (a flood must not grow memory). */
+/* Hand-ups waiting for JavaScript, in all and per socket, and their bytes: past these they are
+   dropped and counted, so that a flood at one port while the event loop is busy neither grows
+   memory nor crowds out the other calls' RTCP and key presses. */
 #define MAX_PENDING 8192
+#define MAX_PENDING_PER_SOCKET 64
+#define MAX_PENDING_BYTES (8 * 1024 * 1024)
 #define NO_PT (-1)
-/* JavaScript names a socket by a handle: its slot plus its generation times this, so a handle
-   outlives nothing: once the slot is reused, the old handle names no socket. */
+/* JavaScript names a socket by a handle: its slot plus its generation times this. Once the slot
+   is reused the old handle names nothing. */
 #define SLOT_LIMIT 1048576.0
-
-/* RFC 3550 Appendix A.1 defaults, as media-relay/rtp/sequence-tracker.ts. */
-#define SEQ_MOD 0x10000
-#define MAX_DROPOUT 3000
-#define MAX_MISORDER 100
-
-typedef struct {
-  int started;
-  uint32_t ssrc;
-  int base, max, bad;
-  int64_t cycles, received, lost_before;
-} tracker_t;
-
-/* An IPv4 or IPv6 address and port: 28 bytes, where sockaddr_storage would take 128 a copy. */
-typedef union {
-  struct sockaddr sa;
-  struct sockaddr_in v4;
-  struct sockaddr_in6 v6;
-} socket_address_t;
-
-typedef struct {
-  socket_address_t addr;
-  socklen_t len;
-} endpoint_t;
+/* The epoll tag of the eventfd that wakes the thread to stop: no socket has this slot. */
+#define WAKE_TAG UINT64_MAX
 
 typedef struct {
   int fd; /* -1 while the slot is free */
@@ -70,9 +48,10 @@ typedef struct {
   uint32_t out_id, out_gen;
   endpoint_t dst;
   int divert[2];
+  int pending;
   double packets, bytes;
   int64_t last_ms;
-  tracker_t seq;
+  loss_tracker_t seq;
 } slot_t;
 
 typedef struct {
@@ -90,11 +69,16 @@ static uint32_t open_count = 0;
 static uint32_t *free_ids = NULL;
 static uint32_t free_count = 0;
 static int epfd = -1;
+static int wake_fd = -1;
 static pthread_t thread;
+static atomic_int stopping = 0;
+static atomic_int thread_failed = 0;
 static napi_threadsafe_function deliver = NULL;
-/* The environment whose relay owns the forwarder: one per process (worker threads get none). */
+/* The environment whose relay owns the forwarder; the TypeScript side starts it from the main
+   thread only, and the cleanup hook lets a later environment start it again. */
 static napi_env owner = NULL;
 static atomic_int pending = 0;
+static atomic_long pending_bytes = 0;
 static atomic_uint_fast64_t overflow = 0;
 static unsigned char buffer[MAX_DATAGRAM];
 
@@ -104,86 +88,6 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---- RFC 3550 A.1 loss count ----------------------------------------------------------------- */
-
-static int64_t tracker_current_lost(const tracker_t *t) {
-  if (!t->started) return 0;
-  int64_t expected = t->cycles + t->max - t->base + 1;
-  int64_t lost = expected - t->received;
-  return lost > 0 ? lost : 0;
-}
-
-static void tracker_restart(tracker_t *t, uint32_t ssrc, int seq) {
-  t->lost_before += tracker_current_lost(t);
-  t->started = 1;
-  t->ssrc = ssrc;
-  t->base = t->max = seq;
-  t->cycles = 0;
-  t->received = 1;
-  t->bad = -1;
-}
-
-static void tracker_update(tracker_t *t, uint32_t ssrc, int seq) {
-  if (!t->started || ssrc != t->ssrc) {
-    tracker_restart(t, ssrc, seq);
-    return;
-  }
-  int forward = (seq - t->max) & 0xffff;
-  if (forward < MAX_DROPOUT) {
-    if (seq < t->max) t->cycles += SEQ_MOD;
-    t->max = seq;
-  } else if (forward <= SEQ_MOD - MAX_MISORDER) {
-    if (seq != t->bad) {
-      t->bad = (seq + 1) & 0xffff;
-      return;
-    }
-    tracker_restart(t, ssrc, seq);
-    return;
-  }
-  t->received++;
-}
-
-/* ---- addresses ------------------------------------------------------------------------------- */
-
-static int endpoint_of(const char *address, int port, endpoint_t *out) {
-  memset(out, 0, sizeof(*out));
-  struct sockaddr_in *v4 = &out->addr.v4;
-  struct sockaddr_in6 *v6 = &out->addr.v6;
-  if (inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons((uint16_t)port);
-    out->len = sizeof(*v4);
-    return 0;
-  }
-  if (inet_pton(AF_INET6, address, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons((uint16_t)port);
-    out->len = sizeof(*v6);
-    return 0;
-  }
-  return -EINVAL;
-}
-
-static int same_endpoint(const endpoint_t *a, const endpoint_t *b) {
-  if (a->addr.sa.sa_family != b->addr.sa.sa_family) return 0;
-  if (a->addr.sa.sa_family == AF_INET) {
-    return a->addr.v4.sin_port == b->addr.v4.sin_port && a->addr.v4.sin_addr.s_addr == b->addr.v4.sin_addr.s_addr;
-  }
-  return a->addr.v6.sin6_port == b->addr.v6.sin6_port && memcmp(&a->addr.v6.sin6_addr, &b->addr.v6.sin6_addr, sizeof(struct in6_addr)) == 0;
-}
-
-static void endpoint_text(const endpoint_t *e, char *text, size_t size, int *port) {
-  if (e->addr.sa.sa_family == AF_INET) {
-    inet_ntop(AF_INET, &e->addr.v4.sin_addr, text, size);
-    *port = ntohs(e->addr.v4.sin_port);
-  } else {
-    inet_ntop(AF_INET6, &e->addr.v6.sin6_addr, text, size);
-    *port = ntohs(e->addr.v6.sin6_port);
-  }
-}
-
-/* ---- the forwarding thread ------------------------------------------------------------------- */
-
 static slot_t *live_slot(uint32_t id, uint32_t gen) {
   if (id >= slot_count || slots[id].fd < 0 || slots[id].gen != gen) return NULL;
   return &slots[id];
@@ -192,6 +96,8 @@ static slot_t *live_slot(uint32_t id, uint32_t gen) {
 static double handle_of(uint32_t id, uint32_t gen) {
   return (double)gen * SLOT_LIMIT + id;
 }
+
+/* ---- the forwarding thread ------------------------------------------------------------------- */
 
 /* RTP by the RFC 5761 §4 test the JavaScript demux applies: version 2, payload type outside 64-95. */
 static int rtp_payload_type(const unsigned char *p, ssize_t n) {
@@ -229,77 +135,96 @@ static int try_fast_path(slot_t *s, const unsigned char *p, ssize_t n, const end
   return 1;
 }
 
-static void hand_to_javascript(uint32_t id, uint32_t gen, const unsigned char *p, ssize_t n, const endpoint_t *from) {
-  if (atomic_fetch_add(&pending, 1) >= MAX_PENDING) {
-    atomic_fetch_sub(&pending, 1);
-    atomic_fetch_add(&overflow, 1);
-    return;
-  }
-  pending_t *item = malloc(sizeof(pending_t) + (size_t)n);
+static int over_budget(const slot_t *s, ssize_t n) {
+  return s->pending >= MAX_PENDING_PER_SOCKET || atomic_load(&pending) >= MAX_PENDING
+    || atomic_load(&pending_bytes) + n > MAX_PENDING_BYTES;
+}
+
+static void hand_to_javascript(slot_t *s, uint32_t id, const unsigned char *p, ssize_t n, const endpoint_t *from) {
+  pending_t *item = over_budget(s, n) ? NULL : malloc(sizeof(pending_t) + (size_t)n);
   if (item == NULL) {
-    atomic_fetch_sub(&pending, 1);
     atomic_fetch_add(&overflow, 1);
     return;
   }
   item->id = id;
-  item->gen = gen;
+  item->gen = s->gen;
   item->from = *from;
   item->len = (size_t)n;
   memcpy(item->data, p, (size_t)n);
+  s->pending++;
+  atomic_fetch_add(&pending, 1);
+  atomic_fetch_add(&pending_bytes, n);
   if (napi_call_threadsafe_function(deliver, item, napi_tsfn_nonblocking) != napi_ok) {
-    free(item);
+    s->pending--;
     atomic_fetch_sub(&pending, 1);
+    atomic_fetch_sub(&pending_bytes, n);
+    free(item);
   }
 }
 
-static void drain_socket(uint32_t id, uint32_t gen) {
-  for (int k = 0; k < READS_PER_EVENT; k++) {
-    slot_t *s = live_slot(id, gen);
-    if (s == NULL) return;
-    endpoint_t from;
-    from.len = sizeof(from.addr);
-    ssize_t n = recvfrom(s->fd, buffer, sizeof(buffer), MSG_DONTWAIT, &from.addr.sa, &from.len);
-    if (n < 0) return;
-    if (!try_fast_path(s, buffer, n, &from)) hand_to_javascript(id, gen, buffer, n, &from);
-  }
+/* One datagram of a readable socket: a phone's socket rarely holds two (50 packets/s), and epoll
+   is level-triggered, so a second read would mostly be a wasted system call. */
+static void read_socket(uint32_t id, uint32_t gen) {
+  slot_t *s = live_slot(id, gen);
+  if (s == NULL) return;
+  endpoint_t from;
+  from.len = sizeof(from.addr);
+  ssize_t n = recvfrom(s->fd, buffer, sizeof(buffer), MSG_DONTWAIT, &from.addr.sa, &from.len);
+  if (n < 0) return;
+  if (!try_fast_path(s, buffer, n, &from)) hand_to_javascript(s, id, buffer, n, &from);
 }
 
 static void *run(void *unused) {
   (void)unused;
   struct epoll_event events[BATCH_EVENTS];
-  for (;;) {
+  while (!atomic_load(&stopping)) {
     int n = epoll_wait(epfd, events, BATCH_EVENTS, -1);
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      if (errno == EINTR) continue;
+      atomic_store(&thread_failed, 1);
       return NULL;
     }
-    pthread_mutex_lock(&lock);
-    for (int i = 0; i < n; i++) drain_socket((uint32_t)events[i].data.u64, (uint32_t)(events[i].data.u64 >> 32));
-    pthread_mutex_unlock(&lock);
+    for (int i = 0; i < n && !atomic_load(&stopping); i++) {
+      uint64_t tag = events[i].data.u64;
+      if (tag == WAKE_TAG) continue;
+      pthread_mutex_lock(&lock);
+      read_socket((uint32_t)tag, (uint32_t)(tag >> 32));
+      pthread_mutex_unlock(&lock);
+    }
   }
   return NULL;
 }
 
 /* ---- delivery to JavaScript ------------------------------------------------------------------ */
 
-static napi_value number(napi_env env, double x);
+static napi_value number(napi_env env, double x) {
+  napi_value v = NULL;
+  napi_create_double(env, x, &v);
+  return v;
+}
 
 static void call_receiver(napi_env env, napi_value receiver, void *context, void *data) {
   (void)context;
   pending_t *item = data;
   atomic_fetch_sub(&pending, 1);
+  atomic_fetch_sub(&pending_bytes, (long)item->len);
+  // env is NULL while the function is torn down, when the table may be gone already.
   if (env != NULL) {
+    pthread_mutex_lock(&lock);
+    slot_t *s = live_slot(item->id, item->gen);
+    if (s != NULL) s->pending--;
+    pthread_mutex_unlock(&lock);
     char text[INET6_ADDRSTRLEN];
     int port = 0;
     endpoint_text(&item->from, text, sizeof(text), &port);
     napi_value argv[4], undefined;
     void *copy;
     argv[0] = number(env, handle_of(item->id, item->gen));
-    napi_create_buffer_copy(env, item->len, item->data, &copy, &argv[1]);
-    napi_create_string_latin1(env, text, NAPI_AUTO_LENGTH, &argv[2]);
-    napi_create_int32(env, port, &argv[3]);
-    napi_get_undefined(env, &undefined);
-    napi_call_function(env, undefined, receiver, 4, argv, NULL);
+    if (napi_create_buffer_copy(env, item->len, item->data, &copy, &argv[1]) == napi_ok
+        && napi_create_string_latin1(env, text, NAPI_AUTO_LENGTH, &argv[2]) == napi_ok
+        && napi_create_int32(env, port, &argv[3]) == napi_ok && napi_get_undefined(env, &undefined) == napi_ok) {
+      napi_call_function(env, undefined, receiver, 4, argv, NULL);
+    }
   }
   free(item);
 }
@@ -346,7 +271,7 @@ static void reset_slot(slot_t *s, int fd) {
   s->divert[0] = s->divert[1] = NO_PT;
 }
 
-/* Binds a socket (exclusively: no SO_REUSEADDR) and registers it with the thread. */
+/* Binds a socket (exclusively: no SO_REUSEADDR) and registers it with the thread; a handle or -errno. */
 static double bind_socket(const char *address, int port) {
   endpoint_t local;
   if (endpoint_of(address, port, &local) != 0) return -EINVAL;
@@ -380,25 +305,86 @@ static double bind_socket(const char *address, int port) {
   return handle;
 }
 
+/* The socket a handle names, or NULL: a handle is a whole number below 2^52. */
 static slot_t *js_slot(napi_env env, napi_value v) {
   double handle = -1;
-  napi_get_value_double(env, v, &handle);
-  if (!(handle >= 0)) return NULL;
-  uint32_t gen = (uint32_t)(handle / SLOT_LIMIT);
-  return live_slot((uint32_t)(handle - (double)gen * SLOT_LIMIT), gen);
+  if (napi_get_value_double(env, v, &handle) != napi_ok || !(handle >= 0 && handle < 4503599627370496.0)) return NULL;
+  double gen = (double)(uint64_t)(handle / SLOT_LIMIT);
+  double id = handle - gen * SLOT_LIMIT;
+  if (gen > UINT32_MAX || id != (double)(uint32_t)id) return NULL;
+  return live_slot((uint32_t)id, (uint32_t)gen);
 }
 
-static void close_socket(napi_env env, napi_value handle) {
+static void close_slot(slot_t *s) {
+  epoll_ctl(epfd, EPOLL_CTL_DEL, s->fd, NULL);
+  close(s->fd);
+  s->routed = 0;
+  release_slot((uint32_t)(s - slots));
+  open_count--;
+}
+
+/* ---- start and stop -------------------------------------------------------------------------- */
+
+/* The environment is going away: the thread stops before the function it calls is freed. */
+static void stop_forwarder(void *unused) {
+  (void)unused;
+  atomic_store(&stopping, 1);
+  uint64_t one = 1;
+  // The thread may have ended already (thread_failed); joining it then returns at once.
+  if (write(wake_fd, &one, sizeof(one)) != sizeof(one)) atomic_store(&thread_failed, 1);
+  pthread_join(thread, NULL);
   pthread_mutex_lock(&lock);
-  slot_t *s = js_slot(env, handle);
-  if (s != NULL) {
-    epoll_ctl(epfd, EPOLL_CTL_DEL, s->fd, NULL);
-    close(s->fd);
-    s->routed = 0;
-    release_slot((uint32_t)(s - slots));
-    open_count--;
-  }
+  for (uint32_t i = 0; i < slot_count; i++) if (slots[i].fd >= 0) close_slot(&slots[i]);
+  free(slots);
+  free(free_ids);
+  slots = NULL;
+  free_ids = NULL;
+  slot_count = free_count = open_count = 0;
   pthread_mutex_unlock(&lock);
+  close(epfd);
+  close(wake_fd);
+  epfd = wake_fd = -1;
+  deliver = NULL;
+  owner = NULL;
+  atomic_store(&stopping, 0);
+  atomic_store(&thread_failed, 0);
+}
+
+/* The thread takes no signals: they are the process's business, handled on the main thread. */
+static int start_thread(void) {
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  int error = pthread_create(&thread, NULL, run, NULL);
+  pthread_sigmask(SIG_SETMASK, &previous, NULL);
+  return error;
+}
+
+static int start_forwarder(napi_env env, napi_value receiver) {
+  epfd = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  struct epoll_event wake = { .events = EPOLLIN, .data.u64 = WAKE_TAG };
+  napi_value name;
+  int ok = epfd >= 0 && wake_fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, wake_fd, &wake) == 0
+    && napi_create_string_utf8(env, "relayForwarder", NAPI_AUTO_LENGTH, &name) == napi_ok
+    && napi_create_threadsafe_function(env, receiver, NULL, name, 0, 1, NULL, NULL, NULL, call_receiver, &deliver) == napi_ok;
+  if (ok) {
+    // The thread alone must not keep the process alive: open sockets are the relay's business.
+    napi_unref_threadsafe_function(env, deliver);
+    ok = start_thread() == 0;
+    if (!ok) napi_release_threadsafe_function(deliver, napi_tsfn_abort);
+  }
+  if (!ok) {
+    if (epfd >= 0) close(epfd);
+    if (wake_fd >= 0) close(wake_fd);
+    epfd = wake_fd = -1;
+    deliver = NULL;
+    return -EAGAIN;
+  }
+  // Registered after the function's own hook, so it runs first (hooks run in reverse order).
+  napi_add_env_cleanup_hook(env, stop_forwarder, NULL);
+  owner = env;
+  return 0;
 }
 
 /* ---- N-API glue ------------------------------------------------------------------------------ */
@@ -414,52 +400,32 @@ static int32_t int_arg(napi_env env, napi_value v) {
   return x;
 }
 
-static double number_arg(napi_env env, napi_value v) {
-  double x = 0;
-  napi_get_value_double(env, v, &x);
-  return x;
-}
-
 static void text_arg(napi_env env, napi_value v, char *out, size_t size) {
   size_t length = 0;
   out[0] = 0;
   napi_get_value_string_latin1(env, v, out, size, &length);
 }
 
-static napi_value number(napi_env env, double x) {
-  napi_value v;
-  napi_create_double(env, x, &v);
-  return v;
-}
-
 static napi_value js_start(napi_env env, napi_callback_info info) {
   ARGS(1)
   if (owner != NULL) return number(env, owner == env ? 0 : -EBUSY);
-  epfd = epoll_create1(EPOLL_CLOEXEC);
-  if (epfd < 0) return number(env, -errno);
-  napi_value name;
-  napi_create_string_utf8(env, "relayForwarder", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, call_receiver, &deliver) != napi_ok) {
-    return number(env, -EINVAL);
-  }
-  // The thread alone must not keep the process alive: open sockets are the relay's business.
-  napi_unref_threadsafe_function(env, deliver);
-  if (pthread_create(&thread, NULL, run, NULL) != 0) return number(env, -EAGAIN);
-  pthread_detach(thread);
-  owner = env;
-  return number(env, 0);
+  return number(env, start_forwarder(env, argv[0]));
 }
 
 static napi_value js_bind(napi_env env, napi_callback_info info) {
   ARGS(2)
   char address[INET6_ADDRSTRLEN + 1];
   text_arg(env, argv[0], address, sizeof(address));
+  if (owner != env) return number(env, -EBUSY);
   return number(env, bind_socket(address, int_arg(env, argv[1])));
 }
 
 static napi_value js_close(napi_env env, napi_callback_info info) {
   ARGS(1)
-  close_socket(env, argv[0]);
+  pthread_mutex_lock(&lock);
+  slot_t *s = js_slot(env, argv[0]);
+  if (s != NULL) close_slot(s);
+  pthread_mutex_unlock(&lock);
   return NULL;
 }
 
@@ -482,23 +448,22 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   return number(env, sent < 0 ? -errno : (double)sent);
 }
 
-/* connect(id, address, port): ties the socket to one peer; address '' unties it. */
+/* connect(handle, address, port): ties the socket to one peer; address '' unties it. */
 static napi_value js_connect(napi_env env, napi_callback_info info) {
   ARGS(3)
   char address[INET6_ADDRSTRLEN + 1];
   text_arg(env, argv[1], address, sizeof(address));
+  endpoint_t peer;
+  int parsed = address[0] == 0 ? 0 : endpoint_of(address, int_arg(env, argv[2]), &peer);
   pthread_mutex_lock(&lock);
   slot_t *s = js_slot(env, argv[0]);
-  int result = -EBADF;
-  if (s != NULL && address[0] == 0) {
+  int result = s == NULL ? -EBADF : parsed;
+  if (result == 0 && address[0] == 0) {
     struct sockaddr unspec = { .sa_family = AF_UNSPEC };
     connect(s->fd, &unspec, sizeof(unspec));
     s->connected = 0;
-    result = 0;
-  } else if (s != NULL) {
-    endpoint_t peer;
-    result = endpoint_of(address, int_arg(env, argv[2]), &peer);
-    if (result == 0 && connect(s->fd, &peer.addr.sa, peer.len) != 0) result = -errno;
+  } else if (result == 0) {
+    if (connect(s->fd, &peer.addr.sa, peer.len) != 0) result = -errno;
     if (result == 0) {
       s->connected = 1;
       s->peer = peer;
@@ -525,44 +490,55 @@ static napi_value js_local_address(napi_env env, napi_callback_info info) {
   return v;
 }
 
-/* route(id, srcAddress, srcPort, outId, dstAddress, dstPort, divert0, divert1), or route(id) to remove. */
+/* route(handle, srcAddress, srcPort, outHandle, dstAddress, dstPort, divert0, divert1), or
+   route(handle) to remove it; 1 when a route is set. */
 static napi_value js_route(napi_env env, napi_callback_info info) {
   ARGS(8)
+  endpoint_t src, dst;
+  int divert[2] = { NO_PT, NO_PT };
+  int wanted = argc >= 8;
+  if (wanted) {
+    char src_text[INET6_ADDRSTRLEN + 1], dst_text[INET6_ADDRSTRLEN + 1];
+    text_arg(env, argv[1], src_text, sizeof(src_text));
+    text_arg(env, argv[4], dst_text, sizeof(dst_text));
+    wanted = endpoint_of(src_text, int_arg(env, argv[2]), &src) == 0 && endpoint_of(dst_text, int_arg(env, argv[5]), &dst) == 0;
+    divert[0] = int_arg(env, argv[6]);
+    divert[1] = int_arg(env, argv[7]);
+  }
   pthread_mutex_lock(&lock);
   slot_t *s = js_slot(env, argv[0]);
+  slot_t *out = wanted ? js_slot(env, argv[3]) : NULL;
   int result = 0;
   if (s != NULL) {
     s->routed = 0;
-    if (argc >= 8) {
-      char src[INET6_ADDRSTRLEN + 1], dst[INET6_ADDRSTRLEN + 1];
-      text_arg(env, argv[1], src, sizeof(src));
-      text_arg(env, argv[4], dst, sizeof(dst));
-      slot_t *out = js_slot(env, argv[3]);
-      if (out != NULL && endpoint_of(src, int_arg(env, argv[2]), &s->src) == 0 && endpoint_of(dst, int_arg(env, argv[5]), &s->dst) == 0) {
-        s->out_id = (uint32_t)(out - slots);
-        s->out_gen = out->gen;
-        s->divert[0] = int_arg(env, argv[6]);
-        s->divert[1] = int_arg(env, argv[7]);
-        s->routed = 1;
-        result = 1;
-      }
+    if (out != NULL) {
+      s->src = src;
+      s->dst = dst;
+      s->out_id = (uint32_t)(out - slots);
+      s->out_gen = out->gen;
+      s->divert[0] = divert[0];
+      s->divert[1] = divert[1];
+      s->routed = result = 1;
     }
   }
   pthread_mutex_unlock(&lock);
   return number(env, result);
 }
 
-/* track(id, ssrc, sequence): an RTP packet JavaScript forwarded, for the socket's loss count. */
+/* track(handle, ssrc, sequence): an RTP packet JavaScript forwarded, for the socket's loss count.
+   The SSRC comes as a signed 32-bit number: only its bits count. */
 static napi_value js_track(napi_env env, napi_callback_info info) {
   ARGS(3)
+  uint32_t ssrc = (uint32_t)int_arg(env, argv[1]);
+  int sequence = int_arg(env, argv[2]) & 0xffff;
   pthread_mutex_lock(&lock);
   slot_t *s = js_slot(env, argv[0]);
-  if (s != NULL) tracker_update(&s->seq, (uint32_t)number_arg(env, argv[1]), int_arg(env, argv[2]) & 0xffff);
+  if (s != NULL) tracker_update(&s->seq, ssrc, sequence);
   pthread_mutex_unlock(&lock);
   return NULL;
 }
 
-/* counters(id, out: Float64Array(4)): fast-path packets, bytes, ms since the last one, and loss. */
+/* counters(handle, out: Float64Array(4)): fast-path packets, bytes, ms since the last one, and loss. */
 static napi_value js_counters(napi_env env, napi_callback_info info) {
   ARGS(2)
   double *out;
@@ -578,19 +554,22 @@ static napi_value js_counters(napi_env env, napi_callback_info info) {
     out[0] = s->packets;
     out[1] = s->bytes;
     out[2] = s->last_ms == 0 ? -1 : (double)(now_ms() - s->last_ms);
-    out[3] = (double)(s->seq.lost_before + tracker_current_lost(&s->seq));
+    out[3] = (double)tracker_lost(&s->seq);
     result = 0;
   }
   pthread_mutex_unlock(&lock);
   return number(env, result);
 }
 
+/* open sockets, datagrams dropped for want of room toward JavaScript, and whether the thread failed. */
 static napi_value js_status(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result;
+  napi_value result, failed;
   napi_create_object(env, &result);
   napi_set_named_property(env, result, "open", number(env, open_count));
   napi_set_named_property(env, result, "overflow", number(env, (double)atomic_load(&overflow)));
+  napi_get_boolean(env, atomic_load(&thread_failed) != 0, &failed);
+  napi_set_named_property(env, result, "failed", failed);
   return result;
 }
 

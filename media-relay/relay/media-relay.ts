@@ -167,6 +167,11 @@ export class MediaRelay {
     return call === undefined ? undefined : { callId, legs: [...call.legs.values()].map(legStats) };
   }
 
+  /** Datagrams dropped before the relay's code saw them (the native forwarder's queue was full). */
+  droppedHandoffs(): number {
+    return this.sockets.droppedHandoffs ?? 0;
+  }
+
   resources(): RelayResources {
     return {
       calls: this.calls.size,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type { PacketReceiver } from './relay-socket.js';
 
 /**
@@ -21,7 +22,8 @@ export interface ForwarderAddon {
   route(id: number, srcAddress?: string, srcPort?: number, outId?: number, dstAddress?: string, dstPort?: number, divert0?: number, divert1?: number): number;
   track(id: number, ssrc: number, sequence: number): void;
   counters(id: number, out: Float64Array): number;
-  status(): { open: number; overflow: number };
+  /** Open sockets; datagrams dropped for want of room toward JavaScript; whether the thread stopped on an error. */
+  status(): { open: number; overflow: number; failed: boolean };
 }
 
 const ADDON_FILE = join('build', 'relay-forwarder.node');
@@ -30,18 +32,25 @@ const ADDON_FILE = join('build', 'relay-forwarder.node');
 let loaded: ForwarderAddon | undefined | null = null;
 const receivers = new Map<number, PacketReceiver>();
 
-/** The running forwarder, or undefined (then the relay uses node:dgram). */
+/**
+ * The running forwarder, or undefined (then the relay uses node:dgram). The main thread's only:
+ * its socket table and thread are per process, and end with the environment that started them.
+ */
 export function nativeForwarder(): ForwarderAddon | undefined {
-  if (loaded === null) loaded = loadAndStart();
+  if (loaded === null) loaded = isMainThread ? loadAndStart() : undefined;
   return loaded;
 }
 
-/** Where the build put the addon: the project root is a few levels above this file, in src or dist alike. */
+/**
+ * Where the build put the addon: build/ beside the project's package.json, a few levels above
+ * this file whether it runs from the sources or from dist/.
+ */
 export function forwarderPath(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 5; up++, dir = dirname(dir)) {
+  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+    if (!existsSync(join(dir, 'package.json'))) continue;
     const candidate = join(dir, ADDON_FILE);
-    if (existsSync(candidate)) return candidate;
+    return existsSync(candidate) ? candidate : undefined;
   }
   return undefined;
 }

@@ -22,6 +22,11 @@ export class NativeSocketFactory implements SocketFactory {
     return this.tally.count;
   }
 
+  /** Datagrams the forwarder dropped because too many already waited for the relay's code. */
+  get droppedHandoffs(): number {
+    return this.addon.status().overflow;
+  }
+
   bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult> {
     const handle = this.addon.bind(address, port);
     if (handle < 0) return Promise.resolve({ ok: false, code: ERRNO_NAMES[-handle] ?? `E${-handle}` });

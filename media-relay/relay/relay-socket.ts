@@ -39,6 +39,8 @@ export type BindResult =
 export interface SocketFactory {
   bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult>;
   readonly openCount: number;
+  /** Datagrams received but dropped before the relay's code saw them (a forwarder's full queue). */
+  readonly droppedHandoffs?: number;
 }
 
 /**

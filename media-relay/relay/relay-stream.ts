@@ -36,7 +36,7 @@ export class RelayStream implements PacketReceiver, RtcpListener {
   telephoneEventPt = -1;
   rtcpPackets = 0;
   dropped = 0;
-  /** RTP this stream's code forwarded; a forwarding socket counts the rest (NativeCounters). */
+  /** RTP this stream's code forwarded; a forwarding socket counts the rest itself (counters()). */
   private ownPackets = 0;
   private ownBytes = 0;
   private ownLastSeen = -Infinity;
@@ -217,8 +217,9 @@ export class RelayStream implements PacketReceiver, RtcpListener {
       this.dropped++;
       return;
     }
-    // The peer's route sends to this phone's latched source: it moved.
-    if (latch.port !== latchedPort || latch.address !== latchedAddress) this.bridged?.dropRoute();
+    // The peer's route sends to this phone's latched source, and this socket's route admits only
+    // it: both are stale once it moved.
+    if (latch.port !== latchedPort || latch.address !== latchedAddress) this.dropRoutes();
     if (this.pinWanted) this.pinToPhone();
     if (kind === 'rtp') {
       this.receiveRtp(packet);

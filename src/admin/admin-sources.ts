@@ -44,8 +44,18 @@ function metricsText(sw: Softswitch): string {
   for (const [name, value] of Object.entries(transport)) {
     if (typeof value === 'number') lines.push(`softswitch_transport_${snake(name)} ${value}`);
   }
+  lines.push(...relayLines(sw));
   lines.push(...memoryLines());
   return lines.join('\n') + '\n';
+}
+
+function relayLines(sw: Softswitch): string[] {
+  const relay = sw.mediaRelay;
+  if (relay === undefined) return [];
+  return [
+    '# TYPE softswitch_relay_sockets gauge', `softswitch_relay_sockets ${relay.resources().openSockets}`,
+    '# TYPE softswitch_relay_dropped_handoffs_total counter', `softswitch_relay_dropped_handoffs_total ${relay.droppedHandoffs()}`,
+  ];
 }
 
 /** The process's memory under the names Prometheus' Node.js exporters use, for dashboards that expect them. */

@@ -108,6 +108,9 @@ describe('calls in detail', () => {
     const heapUsed = Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(metrics)?.[1]);
     expect(heapUsed).toBeGreaterThan(1_000_000);
     expect(rss).toBeGreaterThan(heapUsed);
+    // This answered call's two legs of RTP and RTCP sockets, and those of earlier calls still lingering.
+    expect(Number(/^softswitch_relay_sockets (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
+    expect(metrics).toMatch(/^softswitch_relay_dropped_handoffs_total \d+$/m);
     await out.hangup();
     await incoming.waitForState('terminated');
   });

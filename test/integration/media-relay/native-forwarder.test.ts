@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaRelay } from '../../../media-relay/relay/media-relay.js';
-import { nativeForwarder } from '../../../media-relay/relay/native-forwarder.js';
+import { forwarderPath, nativeForwarder } from '../../../media-relay/relay/native-forwarder.js';
 import type { ForwardingSocket, PacketSource, SocketFactory } from '../../../media-relay/relay/relay-socket.js';
 import { describeSdp } from '../../../media-relay/sdp/describe-sdp.js';
 import { SdpError } from '../../../media-relay/sdp/sdp-error.js';
@@ -190,6 +194,26 @@ describe.each([false, true])('a relayed call over the native forwarder (kernelSo
     for (const endpoint of endpoints.splice(0)) endpoint.close();
   });
 
+  it('a stream re-latched by its phone (here by an RTCP packet) stops forwarding the source it had latched first', async () => {
+    relay = new MediaRelay({ bindAddress: LOOPBACK, ...randomPortRange(40), kernelSourceFilter, sockets: socketFactory('native') });
+    const [a, b, stranger] = [await RtpEndpoint.open(0xa), await RtpEndpoint.open(0xb), await RtpEndpoint.open(0xbad)];
+    endpoints.push(a, b, stranger);
+    const offer = await relay.offer('call', 'A', endpointSdp(a.port), { toLegId: 'B' });
+    const answer = await relay.answer('call', 'B', endpointSdp(b.port));
+    if (!offer.ok || !answer.ok) throw new Error('negotiation failed');
+    const towardA = relayTarget(answer.sdp);
+    // Before the phone sends anything, the first source wins the latch (a phone behind NAT would).
+    stranger.start(towardA);
+    await waitUntil(() => b.from(0xbad).length >= 5, "the stranger's RTP forwarded");
+    // The phone the SDP names speaks up: a receiver report from its own address re-latches the port.
+    const report = Buffer.from([0x80, 201, 0x00, 0x01, 0x00, 0x00, 0x00, 0x0a]);
+    a.send(towardA, report);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const heard = b.from(0xbad).length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(b.from(0xbad).length - heard).toBeLessThanOrEqual(1);
+  });
+
   it('once audio flows it passes the relay code by; key presses still reach it, and the stats count every packet', async () => {
     const counting = countingFactory(socketFactory('native'));
     const digits: string[] = [];
@@ -215,5 +239,74 @@ describe.each([false, true])('a relayed call over the native forwarder (kernelSo
     for (let i = 0; i < 3; i++) a.send(towardA, a.telephoneEvent(7, true, 8000));
     await waitUntil(() => digits.length === 1 && b.from(0xa).some((p) => p.payloadType === 101), 'the key press');
     expect(digits).toEqual(['A:7']);
+  });
+});
+
+/** Binds a forwarder socket and keeps datagrams coming at it from a dgram socket of the same thread. */
+const UNDER_TRAFFIC = `
+const dgram = require('node:dgram');
+module.exports = function underTraffic(addon, then) {
+  let port = 0;
+  let handle = -1;
+  for (let p = 46000; p < 46200 && handle < 0; p++) { handle = addon.bind('127.0.0.1', p); port = p; }
+  if (handle < 0) process.exit(3);
+  const sender = dgram.createSocket('udp4');
+  setInterval(() => { for (let i = 0; i < 50; i++) sender.send(Buffer.alloc(172, 0x80), port, '127.0.0.1'); }, 1);
+  setTimeout(() => then(port), 200);
+};
+`;
+
+/** Runs `script` (CommonJS; ADDON names the addon, TRAFFIC the helper above) in a fresh node. */
+function runNode(script: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const addon = forwarderPath();
+  if (addon === undefined) throw new Error('the native forwarder is not built');
+  const dir = mkdtempSync(join(tmpdir(), 'forwarder-'));
+  const traffic = join(dir, 'traffic.cjs');
+  writeFileSync(traffic, UNDER_TRAFFIC);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, ADDON: addon, TRAFFIC: traffic }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.on('exit', (code, signal) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, signal, output });
+    });
+  });
+}
+
+describe('native forwarder: the process and its threads', () => {
+  it('a process that exits while datagrams are still arriving, without closing its sockets, exits cleanly', async () => {
+    const result = await runNode(`
+      const addon = require(process.env.ADDON);
+      addon.start(() => undefined);
+      require(process.env.TRAFFIC)(addon, () => process.exit(0));
+    `);
+    expect(result).toMatchObject({ code: 0, signal: null });
+  });
+
+  it('a worker thread that started it and ended leaves nothing running on freed code; the main thread can start it after', async () => {
+    const result = await runNode(`
+      const dgram = require('node:dgram');
+      const { Worker } = require('node:worker_threads');
+      const worker = new Worker(\`
+        const addon = require(process.env.ADDON);
+        addon.start(() => undefined);
+        require(process.env.TRAFFIC)(addon, (port) => { require('node:worker_threads').parentPort.postMessage(port); process.exit(0); });
+      \`, { eval: true });
+      let port = 0;
+      worker.on('message', (p) => { port = p; });
+      worker.on('exit', () => {
+        const sender = dgram.createSocket('udp4');
+        for (let i = 0; i < 100; i++) sender.send(Buffer.alloc(172, 0x80), port, '127.0.0.1');
+        setTimeout(() => {
+          const addon = require(process.env.ADDON);
+          console.log('start', addon.start(() => undefined), 'open', addon.status().open);
+          process.exit(0);
+        }, 200);
+      });
+    `);
+    expect(result).toMatchObject({ code: 0, signal: null });
+    expect(result.output).toContain('start 0 open 0');
   });
 });
