@@ -126,6 +126,31 @@ describe('native forwarder: routes forward RTP on its own thread', () => {
     expect(b.received).toEqual([]);
   });
 
+  it('forwards over IPv6 as over IPv4', async () => {
+    factory ??= socketFactory('native');
+    const v6Phone = (): Promise<Phone> => new Promise((resolve) => {
+      const socket = createSocket('udp6');
+      const received: Buffer[] = [];
+      socket.on('message', (packet) => received.push(packet));
+      socket.bind(0, '::1', () => resolve({ socket, source: { address: '::1', port: socket.address().port }, received }));
+    });
+    const [a, b] = [await v6Phone(), await v6Phone()];
+    cleanup.push(() => a.socket.close(), () => b.socket.close());
+    const ports: { socket: ForwardingSocket; port: number }[] = [];
+    for (let port = randomPortRange(4).portMin; ports.length < 2 && port < 40000; port += 2) {
+      const bound = await factory.bind('::1', port, { receivePacket: () => undefined });
+      if (!bound.ok) continue;
+      cleanup.push(() => bound.socket.close());
+      ports.push({ socket: bound.socket as ForwardingSocket, port });
+    }
+    const [into, out] = ports;
+    if (into === undefined || out === undefined) throw new Error('no free ports');
+    expect(into.socket.route({ source: a.source, to: out.socket, destination: b.source, divert: [] })).toBe(true);
+    for (let seq = 1; seq <= 5; seq++) a.socket.send(rtp(0, seq), into.port, '::1');
+    await waitUntil(() => b.received.length === 5, 'five packets over IPv6');
+    expect(counters(into.socket).packets).toBe(5);
+  });
+
   it('counts loss over forwarded and tracked packets (RFC 3550 A.1)', async () => {
     const { a, b, into } = await routed();
     into.socket.track(0x1234, 1);
