@@ -1,8 +1,9 @@
 import { type ForwarderAddon, forget, listen, nativeForwarder } from './native-forwarder.js';
-import type { BindResult, ForwardingSocket, PacketReceiver, PacketSource, RelayCounters, RelaySocket, SocketFactory, StreamRoute } from './relay-socket.js';
+import { constants } from 'node:os';
+import type { BindResult, ForwardingSocket, PacketReceiver, PacketSource, RelayCounters, SocketFactory, StreamRoute } from './relay-socket.js';
 
-/** errno names for the bind failures the relay tells apart (EADDRINUSE: try another port). */
-const ERRNO_NAMES: Readonly<Record<number, string>> = { 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL', 13: 'EACCES', 22: 'EINVAL', 24: 'EMFILE', 23: 'ENFILE' };
+/** errno names by number, as dgram reports bind failures (the relay retries on EADDRINUSE). */
+const ERRNO_NAMES = new Map<number, string>(Object.entries(constants.errno).map(([name, number]) => [number, name]));
 
 /**
  * Sockets read and, once routed, forwarded by the native forwarder's thread: an established
@@ -29,7 +30,7 @@ export class NativeSocketFactory implements SocketFactory {
 
   bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult> {
     const handle = this.addon.bind(address, port);
-    if (handle < 0) return Promise.resolve({ ok: false, code: ERRNO_NAMES[-handle] ?? `E${-handle}` });
+    if (handle < 0) return Promise.resolve({ ok: false, code: ERRNO_NAMES.get(-handle) ?? `E${-handle}` });
     listen(handle, receiver);
     this.tally.count++;
     return Promise.resolve({ ok: true, socket: new NativeRelaySocket(this.addon, handle, this.tally) });
@@ -96,9 +97,4 @@ class NativeRelaySocket implements ForwardingSocket {
     this.addon.close(this.handle);
     this.tally.count--;
   }
-}
-
-/** A socket of either factory that forwards natively. */
-export function isForwarding(socket: RelaySocket | undefined): socket is ForwardingSocket {
-  return socket instanceof NativeRelaySocket;
 }

@@ -71,3 +71,8 @@ export interface ForwardingSocket extends RelaySocket {
   /** Fills `out` (4 entries); false once closed. */
   counters(out: RelayCounters): boolean;
 }
+
+/** Whether a socket forwards routed RTP itself (the native forwarder's do). */
+export function isForwarding(socket: RelaySocket | undefined): socket is ForwardingSocket {
+  return socket !== undefined && 'route' in socket;
+}

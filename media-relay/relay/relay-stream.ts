@@ -5,8 +5,7 @@ import { peekPayloadType, peekSequenceNumber, peekSsrcBits } from '../rtp/rtp-fi
 import { SequenceTracker } from '../rtp/sequence-tracker.js';
 import type { MediaLineSummary } from '../sdp/describe-sdp.js';
 import { isUnspecifiedAddress } from '../sdp/media-direction.js';
-import { isForwarding } from './native-socket-factory.js';
-import type { ForwardingSocket, PacketReceiver, PacketSource, RelaySocket } from './relay-socket.js';
+import { type ForwardingSocket, isForwarding, type PacketReceiver, type PacketSource, type RelaySocket } from './relay-socket.js';
 import { RtcpReceiver, type RtcpListener } from './rtcp-receiver.js';
 import { SourceLatch } from './source-latch.js';
 import type { EventVerdict, StreamHooks, StreamOwner } from './stream-hooks.js';
@@ -108,8 +107,8 @@ export class RelayStream implements PacketReceiver, RtcpListener {
   }
 
   get lost(): number {
-    const socket = this.rtpSocket;
-    return isForwarding(socket) && socket.counters(COUNTERS) ? (COUNTERS[LOST] as number) : this.sequence.lost;
+    // A forwarding socket tracks every RTP packet of the stream, those forwarded here included.
+    return isForwarding(this.rtpSocket) ? this.forwarded(LOST, 0) : this.sequence.lost;
   }
 
   /** RTP packets received from the phone and admitted, wherever they were forwarded. */
