@@ -1,5 +1,5 @@
 import { CALL_ID_SLOT, CSEQ_SLOT, FROM_SLOT, type HeaderName, TO_SLOT, VIA_SLOT } from './header-name.js';
-import type { CSeq } from './cseq.js';
+import { type CSeq, methodAt } from './cseq.js';
 import { NAME_ADDR_SCAN_SIZE, VIA_SCAN_SIZE, fastCSeq, saveNameAddrScan, saveViaScan, scanNameAddr, scanVia } from './fast-views.js';
 import type { ParsedHead } from './parsed-head.js';
 
@@ -10,8 +10,11 @@ import type { ParsedHead } from './parsed-head.js';
  * False says nothing either way; the views are then parsed, which finds the error if there is one.
  */
 export function essentialsScanClean(head: ParsedHead): boolean {
+  // The native head scanner (parser/native-head.ts) may have done these scans already.
+  if (head.scans !== undefined) return true;
   if (!head.ascii) return false;
   const scans = newScans();
+  scans[CSEQ_SCAN] = -1;
   if (!(viasClean(head, scans) && nameAddrClean(head, FROM_SLOT, scans) && nameAddrClean(head, TO_SLOT, scans) && callIdClean(head))) return false;
   head.scans = scans;
   return true;
@@ -21,14 +24,16 @@ export function essentialsScanClean(head: ParsedHead): boolean {
 export const VIA_SCAN = 0;
 const FROM_SCAN = VIA_SCAN + VIA_SCAN_SIZE;
 const TO_SCAN = FROM_SCAN + NAME_ADDR_SCAN_SIZE;
-const SCANS_SIZE = TO_SCAN + NAME_ADDR_SCAN_SIZE;
+/** The first CSeq line's number (-1: not read yet) and where its method lies. */
+const CSEQ_SCAN = TO_SCAN + NAME_ADDR_SCAN_SIZE;
+export const SCANS_SIZE = CSEQ_SCAN + 3;
 
 /**
  * A new record of SCANS_SIZE entries. A literal, because one is cloned from its boilerplate in a
  * few ns, where a typed array or a filled Array costs tens to hundreds of ns per message.
  */
-function newScans(): number[] {
-  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+export function newScans(): number[] {
+  return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 }
 
 if (newScans().length !== SCANS_SIZE) throw new Error('essentials-scan: newScans() does not match SCANS_SIZE');
@@ -82,6 +87,9 @@ function callIdClean(head: ParsedHead): boolean {
  * it by the fast path; undefined leaves it to the view parser, which then says what is wrong.
  */
 export function wireCSeq(head: ParsedHead): CSeq | undefined {
+  const scans = head.scans;
+  const seq = scans === undefined ? -1 : scans[CSEQ_SCAN] as number;
+  if (seq >= 0) return { seq, method: methodAt(head.wire, head.text, (scans as number[])[CSEQ_SCAN + 1] as number, (scans as number[])[CSEQ_SCAN + 2] as number) };
   const i = head.first[CSEQ_SLOT] as number;
   if (i < 0) return undefined;
   const start = head.lines[3 * i + 1] as number;

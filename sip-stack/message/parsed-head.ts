@@ -40,6 +40,8 @@ export class ParsedHead {
   /** Where a request's Request-URI lies in the bytes. */
   uriStart = 0;
   uriEnd = 0;
+  /** Set when the native head scanner found the Request-URI of the fast path's shape (fast-uri.ts). */
+  uriScanned = false;
 
   /**
    * `text` holds the bytes of `wire` char for char from offset 0, through the head at least.

@@ -139,7 +139,8 @@ export class SipRequest extends SipMessage {
   /** Why the Request-URI is malformed, if it is; one the fast path takes is not built for it. */
   requestUriError(): SipParseError | undefined {
     const head = this.uriHead;
-    if (this.parsedUri === undefined && head !== undefined && head.ascii && scanSipUri(head.wire, head.uriStart, head.uriEnd) === head.uriEnd) {
+    if (this.parsedUri === undefined && head !== undefined && head.ascii
+      && (head.uriScanned || scanSipUri(head.wire, head.uriStart, head.uriEnd) === head.uriEnd)) {
       return undefined;
     }
     const uri = this.requestUri;

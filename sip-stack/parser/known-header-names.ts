@@ -6,7 +6,7 @@ import { type HeaderName, describeHeaderName, respell } from '../message/header-
  * neither a substring nor a Map lookup, and other spellings of them ("CSEQ", "call-id")
  * resolve without headerKey(); only names not listed here go through it.
  */
-const SPELLINGS = [
+export const SPELLINGS: readonly string[] = [
   'Via', 'From', 'To', 'Call-ID', 'Call-Id', 'CSeq', 'Contact', 'Max-Forwards', 'Content-Length',
   'Content-Type', 'Route', 'Record-Route', 'Allow', 'Supported', 'User-Agent', 'Expires', 'Authorization',
   'Proxy-Authorization', 'WWW-Authenticate', 'Proxy-Authenticate', 'Require', 'Proxy-Require', 'Server',
@@ -55,13 +55,30 @@ function wordsOf(s: string): [number, number] {
   return [w0, w1];
 }
 
-for (const spelling of SPELLINGS) {
+/** The HeaderName of each spelling, in the order of SPELLINGS (the native scanner's name ids). */
+export const LISTED_NAMES: readonly HeaderName[] = SPELLINGS.map((spelling) => describeHeaderName(spelling));
+
+SPELLINGS.forEach((spelling, k) => {
   const [w0, w1] = wordsOf(spelling);
   const slot = slotOf(w0, w1, spelling.length);
   const prefix = Uint8Array.from(Buffer.from(spelling.slice(0, Math.max(0, spelling.length - 8)), 'latin1'));
   TABLE[slot] = {
-    w0, w1, lw0: w0 | LOWER, lw1: w1 | LOWER, length: spelling.length, prefix, name: describeHeaderName(spelling), next: TABLE[slot],
+    w0, w1, lw0: w0 | LOWER, lw1: w1 | LOWER, length: spelling.length, prefix, name: LISTED_NAMES[k] as HeaderName, next: TABLE[slot],
   };
+});
+
+/**
+ * The HeaderName of the token chars at bytes [start, end) of `b` (an ASCII head whose chars
+ * `text` holds), as the scanner resolves a name: a listed one in any case, else described.
+ */
+export function headerNameAt(b: Buffer, text: string, start: number, end: number): HeaderName {
+  let w0 = 0;
+  let w1 = 0;
+  for (let i = Math.max(start, end - 8); i < end; i++) {
+    w1 = (w1 << 8) | (w0 >>> 24);
+    w0 = (w0 << 8) | (b[i] as number);
+  }
+  return knownName(b, start, end, w0, w1) ?? describeHeaderName(text.slice(start, end));
 }
 
 /**

@@ -2,6 +2,8 @@ import { EMPTY, ParsedHead, type SipMessage, SipRequest, SipResponse } from '../
 import { methodAt } from '../message/cseq.js';
 import { SipParseError } from './sip-parse-error.js';
 import { found, scanHeaders } from './header-scan.js';
+import { bodyEndAt } from './body-frame.js';
+import { parseScanned } from './native-head.js';
 import * as codes from './char-codes.js';
 
 // Hot loops read module-local constants: an imported binding is loaded from its module cell,
@@ -39,10 +41,14 @@ const DECODE_WHOLE = 4096;
 /**
  * Parses one SIP message from a buffer. Never throws: malformed input gives a SipParseError
  * whose reason becomes the 400 reason phrase. The head is read in one scan that records where
- * each header line lies; values are copied out and parsed only when something reads them.
+ * each header line lies; values are copied out and parsed only when something reads them. The
+ * native head scanner, where it is built, reads the common message; what it does not take
+ * is read here.
  */
 export function parseMessage(buf: Buffer, options: ParseOptions = DATAGRAM): SipMessage | SipParseError {
   try {
+    const scanned = parseScanned(buf, options.stream === true);
+    if (scanned !== undefined) return scanned;
     const start = skipLeadingLineEnds(buf);
     return (buf.length <= DECODE_WHOLE ? parseWhole(buf, start, options) : undefined) ?? parseHead(buf, start, options);
   } catch {
@@ -133,12 +139,7 @@ export function findHeaderEnd(buf: Buffer, from: number): number {
 
 /** Where the body ends, by the Content-Length the scan found (§18.3), or why it cannot. */
 function bodyEnd(buf: Buffer, bodyStart: number, options: ParseOptions): number | SipParseError {
-  if (found.lengthError !== undefined) return found.lengthError;
-  const length = found.contentLength;
-  if (length < 0) return options.stream ? new SipParseError('Missing Content-Length') : Math.max(buf.length, bodyStart);
-  // §18.3: a datagram shorter than Content-Length is malformed; extra octets are discarded.
-  if (length > Math.max(0, buf.length - bodyStart)) return new SipParseError('Content-Length exceeds message');
-  return bodyStart + length;
+  return found.lengthError ?? bodyEndAt(buf, bodyStart, found.contentLength, options.stream === true);
 }
 
 /** Request-Line = Method SP Request-URI SP SIP-Version (§25.1): exactly one SP between each. */

@@ -1,0 +1,136 @@
+import { EMPTY, ParsedHead, type SipMessage, SipRequest, SipResponse } from '../message/sip-message.js';
+import { type HeaderName, VIA_SLOT } from '../message/header-name.js';
+import { methodAt } from '../message/cseq.js';
+import { SCANS_SIZE } from '../message/essentials-scan.js';
+import * as classes from '../message/fast-params.js';
+import { LISTED_NAMES, SPELLINGS, headerNameAt } from './known-header-names.js';
+import { isTokenChar } from './char-codes.js';
+import { bodyEndAt } from './body-frame.js';
+import { type ScannerAddon, nativeScanner } from './native-scanner.js';
+import { SipParseError } from './sip-parse-error.js';
+
+// The layout head-scanner.c writes (its OUT_* constants).
+const OUT_START = 0;
+const OUT_FIRST_END = 1;
+const OUT_HEAD_END = 2;
+const OUT_CONTENT_LENGTH = 3;
+const OUT_LINE_A = 4;
+const OUT_LINE_B = 5;
+const OUT_COUNT = 6;
+const OUT_FLAGS = 7;
+const OUT_SCANS = 8;
+const OUT_LINES = 48;
+const LINE_SIZE = 5;
+const OUT_SIZE = OUT_LINES + LINE_SIZE * 256;
+const FLAG_ESSENTIALS = 1;
+const FLAG_REQUEST_URI = 2;
+const KIND_REQUEST = 1;
+const CONTENT_LENGTH_ROLE = 6;
+const SIP_VERSION = 'SIP/2.0';
+
+/** What every scan writes; one per process (scans never interleave: parsing never yields). */
+const out = new Int32Array(OUT_SIZE);
+const names = LISTED_NAMES;
+
+/** The addon, given the tables on first use; undefined where it is missing or switched off. */
+let ready: ScannerAddon | undefined;
+
+function scanner(): ScannerAddon | undefined {
+  const addon = nativeScanner();
+  if (addon === undefined || addon === ready) return addon;
+  addon.init([...SPELLINGS], roles(), classes.BYTE_CLASS, classBits(), tokenTable(), out);
+  ready = addon;
+  return addon;
+}
+
+/** Per listed name, what the scanner must know of it: its view slot, or Content-Length. */
+function roles(): Int32Array {
+  return Int32Array.from(names, (n) => (n.view !== 0 ? n.view : n.key === 'content-length' ? CONTENT_LENGTH_ROLE : 0));
+}
+
+/** The bits of fast-params.ts's byte classes, in the order head-scanner.c's ClassBits lists them. */
+function classBits(): Int32Array {
+  return Int32Array.of(classes.TOKEN, classes.LOWER_TOKEN, classes.HOST, classes.USER, classes.URI_PARAM, classes.URI_PARAM_NAME, classes.PARAM_VALUE);
+}
+
+function tokenTable(): Uint8Array {
+  return Uint8Array.from({ length: 256 }, (_, c) => (isTokenChar(c) ? 1 : 0));
+}
+
+/**
+ * The message the native head scanner read from `buf`, or undefined when it is not built or did
+ * not take the message (then the TypeScript scan reads it). What it gives is what the TypeScript
+ * scan would have recorded: the same lines, names, frame and, for the views checkMessage reads,
+ * the same scans (essentials-scan.ts).
+ */
+export function parseScanned(buf: Buffer, stream: boolean): SipMessage | SipParseError | undefined {
+  const addon = scanner();
+  if (addon === undefined) return undefined;
+  const kind = addon.scan(buf);
+  if (kind === 0) return undefined;
+  const headEnd = out[OUT_HEAD_END] as number;
+  const bodyStart = headEnd + 2;
+  const frameEnd = bodyEndAt(buf, bodyStart, out[OUT_CONTENT_LENGTH] as number, stream);
+  if (frameEnd instanceof SipParseError) return frameEnd;
+  const head = new ParsedHead(buf, buf.toString('latin1', 0, headEnd), true);
+  head.frameStart = out[OUT_START] as number;
+  head.bodyStart = bodyStart;
+  head.frameEnd = frameEnd;
+  readLines(head);
+  if (((out[OUT_FLAGS] as number) & FLAG_ESSENTIALS) !== 0) head.scans = savedScans();
+  return kind === KIND_REQUEST ? request(head) : response(head);
+}
+
+/** The header lines, with what scanLine notes of them: first of each view, last Via, duplicates. */
+function readLines(head: ParsedHead): void {
+  const count = out[OUT_COUNT] as number;
+  // Sized once: growing it line by line costs more than the lines.
+  const lines = new Array<HeaderName | number>(3 * count);
+  const first = head.first;
+  let seen = 0;
+  for (let i = 0, o = OUT_LINES; i < count; i++, o += LINE_SIZE) {
+    const id = out[o] as number;
+    const name = id >= 0 ? names[id] as HeaderName : headerNameAt(head.wire, head.text, out[o + 1] as number, out[o + 2] as number);
+    lines[3 * i] = name;
+    lines[3 * i + 1] = out[o + 3] as number;
+    lines[3 * i + 2] = out[o + 4] as number;
+    const view = name.view;
+    if (view !== 0) {
+      if ((first[view] as number) < 0) first[view] = i;
+      if (view === VIA_SLOT) head.lastVia = i;
+    }
+    const bit = name.bit;
+    if (bit === 0) continue;
+    if ((seen & bit) !== 0) head.duplicate ??= name;
+    seen |= bit;
+  }
+  head.lines = lines;
+}
+
+/**
+ * The scans record (essentials-scan.ts), read from the output array. One literal of the reads
+ * rather than a copy loop into newScans(): V8 builds it in place, in a third of the time.
+ */
+function savedScans(): number[] {
+  const o = out;
+  return [o[8], o[9], o[10], o[11], o[12], o[13], o[14], o[15], o[16], o[17], o[18], o[19], o[20], o[21], o[22], o[23], o[24], o[25], o[26], o[27], o[28], o[29], o[30], o[31], o[32], o[33], o[34], o[35], o[36], o[37], o[38], o[39], o[40], o[41], o[42], o[43], o[44]] as number[];
+}
+
+if (savedScans().length !== SCANS_SIZE || OUT_SCANS !== 8) throw new Error('native-head: savedScans() does not match SCANS_SIZE');
+
+function request(head: ParsedHead): SipRequest {
+  const start = out[OUT_START] as number;
+  const sp1 = out[OUT_LINE_A] as number;
+  const sp2 = out[OUT_LINE_B] as number;
+  head.uriStart = sp1 + 1;
+  head.uriEnd = sp2;
+  head.uriScanned = ((out[OUT_FLAGS] as number) & FLAG_REQUEST_URI) !== 0;
+  return new SipRequest(methodAt(head.wire, head.text, start, sp1), head.text.slice(sp1 + 1, sp2), head, EMPTY, SIP_VERSION);
+}
+
+function response(head: ParsedHead): SipResponse {
+  const reasonStart = out[OUT_LINE_B] as number;
+  // The start line ends with CRLF (the scanner takes no other); the reason stops before the CR.
+  const reason = reasonStart < 0 ? '' : head.text.slice(reasonStart, (out[OUT_FIRST_END] as number) - 1);
+  return new SipResponse(out[OUT_LINE_A] as number, reason, head, EMPTY, SIP_VERSION);
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The compiled head scanner (sip-stack/native/head-scanner.c). It reads the head of the common
+ * message in one pass over its bytes and writes what it found into the Int32Array given to
+ * init(); anything it does not take (see head-scanner.c) is left to the TypeScript parser.
+ */
+export interface ScannerAddon {
+  /**
+   * The header spellings (in the order of the name table), a role per spelling (SCAN_ROLE_*),
+   * the byte classes of the fast paths (fast-params.ts) with their bits, the token chars, and
+   * the array every scan writes into.
+   */
+  init(spellings: string[], roles: Int32Array, byteClass: Uint8Array, bits: Int32Array, token: Uint8Array, out: Int32Array): void;
+  /** Scans a datagram or a framed message; returns SCAN_REQUEST, SCAN_RESPONSE or 0 (not taken). */
+  scan(buf: Buffer): number;
+}
+
+const ADDON_FILE = join('build', 'sip-scanner.node');
+
+/** The loaded addon, undefined where it was not built or will not load here. */
+let addon: ScannerAddon | undefined | null = null;
+/** Whether the parser uses the addon (it may be switched off, e.g. to compare both paths). */
+let enabled = true;
+
+/** Where the build put the addon: build/ beside the project's package.json. */
+export function scannerPath(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
+    if (!existsSync(join(dir, 'package.json'))) continue;
+    const candidate = join(dir, ADDON_FILE);
+    return existsSync(candidate) ? candidate : undefined;
+  }
+  return undefined;
+}
+
+function load(): ScannerAddon | undefined {
+  const path = scannerPath();
+  if (path === undefined) return undefined;
+  try {
+    return createRequire(import.meta.url)(path) as ScannerAddon;
+  } catch {
+    // A build for another Node.js: the TypeScript parser does all the work.
+    return undefined;
+  }
+}
+
+/** The addon, loaded on first use; undefined when it is missing or switched off. */
+export function nativeScanner(): ScannerAddon | undefined {
+  if (addon === null) addon = load();
+  return enabled ? addon : undefined;
+}
+
+/** Whether the addon was built and loads in this process. */
+export function nativeScannerLoaded(): boolean {
+  if (addon === null) addon = load();
+  return addon !== undefined;
+}
+
+/**
+ * Switches the addon on or off for every later parse (it is on by default when it loads);
+ * returns whether it is now in use.
+ */
+export function setNativeScanner(on: boolean): boolean {
+  enabled = on;
+  return nativeScanner() !== undefined;
+}
