@@ -45,6 +45,8 @@ enum { NAME_OTHER_CASE = -2, NAME_UNLISTED = -1 };
 #define MAX_CSEQ 2147483647LL
 
 typedef struct {
+  uint64_t word;   // the first 8 bytes, zero past the end (first_word)
+  uint64_t folded; // the same with every byte | 0x20
   uint8_t bytes[MAX_NAME + 8];
   uint8_t length;
   int32_t role;
@@ -87,25 +89,35 @@ typedef struct {
 
 static uint8_t fold(uint8_t c) { return c | 0x20; }
 
-// By length and the first and last bytes in any case: no loop over the name, and the listed
-// names spread well enough that a bucket holds one or two.
-static uint32_t bucket_of(const uint8_t *name, size_t length) {
-  return (fold(name[0]) * 31u + fold(name[length - 1]) * 7u + (uint32_t)length * 131u) & (BUCKETS - 1);
+static uint64_t low_bytes(size_t n) { return n >= 8 ? ~0ull : (1ull << (8 * n)) - 1; }
+
+// The first 8 bytes of a name (fewer, zero-padded, for a shorter one), read in one load where
+// `room` (the bytes readable from it) allows.
+static uint64_t first_word(const uint8_t *name, size_t length, size_t room) {
+  uint64_t w = 0;
+  if (room >= 8) memcpy(&w, name, 8);
+  else for (size_t i = 0; i < length && i < 8; i++) w |= (uint64_t)name[i] << (8 * i);
+  return w & low_bytes(length);
 }
 
-// A listed spelling (zero-padded to MAX_NAME) and a name of the same length: 8 bytes at a time
-// while the name leaves room (`room`: the bytes readable from it), masked past its end.
-static int same_bytes(const uint8_t *listed, const uint8_t *name, size_t length, size_t room) {
-  size_t i = 0;
-  for (; i < length && i + 8 <= room; i += 8) {
-    uint64_t a, b;
+// `| 0x20` folds case and keeps every other token char distinct (as known-header-names.ts).
+static uint64_t fold_word(uint64_t w, size_t length) { return w | (0x2020202020202020ull & low_bytes(length)); }
+
+static uint32_t bucket_of(uint64_t folded, size_t length) {
+  return (uint32_t)(((folded * 0x9E3779B97F4A7C15ull) >> 56) ^ length) & (BUCKETS - 1);
+}
+
+// Bytes 8 to `length` of a listed spelling (zero-padded past its end) and of a name, compared
+// 8 at a time, masked past the end, where `room` (the bytes readable from the name) allows.
+static int same_tail(const uint8_t *listed, const uint8_t *name, size_t length, size_t room, int any_case) {
+  uint64_t fold_mask = any_case ? 0x2020202020202020ull : 0;
+  for (size_t i = 8; i < length; i += 8) {
+    uint64_t a, b = 0;
     memcpy(&a, listed + i, 8);
-    memcpy(&b, name + i, 8);
-    size_t left = length - i;
-    uint64_t mask = left >= 8 ? ~0ull : (1ull << (8 * left)) - 1;
-    if ((a ^ b) & mask) return 0;
+    if (i + 8 <= room) memcpy(&b, name + i, 8);
+    else for (size_t k = i; k < length && k < i + 8; k++) b |= (uint64_t)name[k] << (8 * (k - i));
+    if (((a | fold_mask) ^ (b | fold_mask)) & low_bytes(length - i)) return 0;
   }
-  for (; i < length; i++) if (listed[i] != name[i]) return 0;
   return 1;
 }
 
@@ -117,17 +129,17 @@ static int has(const Scanner *s, uint8_t c, uint8_t bit) { return (s->byte_class
 static int32_t name_id(const Scanner *s, const uint8_t *name, size_t length, size_t room, int32_t *role) {
   *role = ROLE_NONE;
   if (length > MAX_NAME) return NAME_UNLISTED;
+  uint64_t word = first_word(name, length, room);
+  uint64_t folded = fold_word(word, length);
   int32_t other = NAME_UNLISTED;
-  for (int32_t k = s->buckets[bucket_of(name, length)]; k >= 0; k = s->spellings[k].next) {
+  for (int32_t k = s->buckets[bucket_of(folded, length)]; k >= 0; k = s->spellings[k].next) {
     const Spelling *e = &s->spellings[k];
     if (e->length != length) continue;
-    if (same_bytes(e->bytes, name, length, room)) {
+    if (e->word == word && (length <= 8 || same_tail(e->bytes, name, length, room, 0))) {
       *role = e->role;
       return k;
     }
-    size_t i = 0;
-    while (i < length && fold(e->bytes[i]) == fold(name[i])) i++;
-    if (i == length) {
+    if (e->folded == folded && (length <= 8 || same_tail(e->bytes, name, length, room, 1))) {
       *role = e->role;
       other = NAME_OTHER_CASE;
     }
@@ -383,17 +395,21 @@ static int32_t essentials(Scan *sc) {
 
 // ---- the head ------------------------------------------------------------------------------
 
-// Word at a time without an early exit, so that the compiler can vectorise it.
+typedef uint8_t Bytes16 __attribute__((vector_size(16)));
+
+// 16 bytes at a time, without an early exit: the common head is ASCII throughout.
 static int is_ascii(const uint8_t *b, size_t start, size_t end) {
-  uint64_t any = 0;
+  Bytes16 any = { 0 };
   size_t i = start;
-  for (; i + 8 <= end; i += 8) {
-    uint64_t w;
-    memcpy(&w, b + i, 8);
-    any |= w;
+  for (; i + 16 <= end; i += 16) {
+    Bytes16 v;
+    memcpy(&v, b + i, 16);
+    any |= v;
   }
-  for (; i < end; i++) any |= b[i];
-  return (any & 0x8080808080808080ull) == 0;
+  uint8_t rest = 0;
+  for (; i < end; i++) rest |= b[i];
+  for (int k = 0; k < 16; k++) rest |= any[k];
+  return (rest & 0x80) == 0;
 }
 
 // Content-Length (RFC 3261 §20.14): 1 to 9 digits; a repeat must agree.
@@ -411,21 +427,29 @@ static int content_length(Scan *sc, int64_t start, int64_t end) {
 
 static int is_lws_or_line_end(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+static int all_token(const Scanner *s, const uint8_t *b, int64_t start, int64_t end) {
+  for (int64_t i = start; i < end; i++) if (!s->is_token[b[i]]) return 0;
+  return 1;
+}
+
 // One header line at [pos, end): `token LWS* ":" value`; 0 for anything else.
 static int header_line(Scan *sc, int64_t pos, int64_t end) {
   const uint8_t *b = sc->b;
   int32_t count = sc->out[OUT_COUNT];
   if (count == MAX_LINES) return 0;
-  int64_t i = pos;
-  while (sc->s->is_token[b[i]]) i++;
-  int64_t name_end = i;
-  while (b[i] == ' ' || b[i] == '\t') i++;
-  if (name_end == pos || b[i] != ':') return 0;
-  int64_t start = i + 1, stop = end;
-  while (start < stop && is_lws_or_line_end(b[start])) start++;
-  while (stop > start && is_lws_or_line_end(b[stop - 1])) stop--;
+  // The name runs to the colon, LWS before it aside; a listed one is all token chars, so only
+  // another name has its chars checked.
+  const uint8_t *colon = memchr(b + pos, ':', (size_t)(end - pos));
+  if (colon == NULL) return 0;
+  int64_t name_end = colon - b;
+  while (name_end > pos && (b[name_end - 1] == ' ' || b[name_end - 1] == '\t')) name_end--;
+  if (name_end == pos) return 0;
   int32_t role;
   int32_t id = name_id(sc->s, b + pos, (size_t)(name_end - pos), sc->length - (size_t)pos, &role);
+  if (id < 0 && !all_token(sc->s, b, pos, name_end)) return 0;
+  int64_t start = colon - b + 1, stop = end;
+  while (start < stop && is_lws_or_line_end(b[start])) start++;
+  while (stop > start && is_lws_or_line_end(b[stop - 1])) stop--;
   if (role == ROLE_CONTENT_LENGTH && !content_length(sc, start, stop)) return 0;
   if (sc->first[role] < 0) sc->first[role] = count;
   sc->roles[count] = (int8_t)role;
@@ -558,7 +582,9 @@ static int add_spelling(Scanner *s, const char *name, size_t length, int32_t rol
   memcpy(e->bytes, name, length);
   e->length = (uint8_t)length;
   e->role = role;
-  uint32_t bucket = bucket_of(e->bytes, length);
+  e->word = first_word(e->bytes, length, length);
+  e->folded = fold_word(e->word, length);
+  uint32_t bucket = bucket_of(e->folded, length);
   e->next = s->buckets[bucket];
   s->buckets[bucket] = s->count++;
   return 1;
