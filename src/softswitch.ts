@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SipStack } from '../sip-stack/stack/sip-stack.js';
+import { nativeScannerLoaded } from '../sip-stack/parser/native-scanner.js';
 import type { Clock } from '../sip-stack/timers/clock.js';
 import type { TimerConfig } from '../sip-stack/timers/timer-config.js';
 import type { Endpoint, TransportProtocol } from '../sip-stack/transport/transport-types.js';
@@ -203,6 +204,9 @@ export class Softswitch {
       this.adminAddress = await this.admin.start(this.config.admin.host, this.config.admin.port);
     }
     this.pruneTimer = setInterval(() => this.location.prune(), PRUNE_INTERVAL_MS).unref();
+    if (!nativeScannerLoaded()) {
+      this.options.logger.warn('the SIP head scanner is not built (npm run build needs a C compiler and the Node.js headers): SIP heads are scanned in TypeScript');
+    }
     this.options.logger.info({ restoredRegistrations: restored }, 'softswitch started');
   }
 

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { MESSAGES } from '../../../../bench/parser-bench.js';
+import { SipRequest, SipResponse } from '../../../../sip-stack/message/sip-message.js';
+import { checkMessage } from '../../../../sip-stack/parser/message-parser.js';
+import { parseScanned } from '../../../../sip-stack/parser/native-head.js';
+import { nativeScannerLoaded } from '../../../../sip-stack/parser/native-scanner.js';
+import { SipParseError } from '../../../../sip-stack/parser/sip-parse-error.js';
+import { INVITE_BYTES } from '../message/sample-messages.js';
+
+/**
+ * Which messages the native head scanner takes. The parity suite proves that what it takes reads
+ * the same as the TypeScript path; this one proves that it does take the common message, so
+ * that a scanner that declined everything could not pass for a working one.
+ */
+
+const PLAIN_HEAD = [
+  'OPTIONS sip:100@pbx.local SIP/2.0',
+  'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1;rport',
+  'From: <sip:100@pbx.local>;tag=1',
+  'To: <sip:100@pbx.local>',
+  'Call-ID: c1@192.0.2.10',
+  'CSeq: 1 OPTIONS',
+  'Max-Forwards: 70',
+  'Content-Length: 0',
+];
+
+function message(lines: string[], body = ''): Buffer {
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`, 'latin1');
+}
+
+function withLine(index: number, line: string): string[] {
+  return PLAIN_HEAD.map((l, i) => (i === index ? line : l));
+}
+
+describe('native head scanner: what it takes', () => {
+  it('is built and loads', () => {
+    expect(nativeScannerLoaded(), 'run npm run build:native (build/sip-scanner.node)').toBe(true);
+  });
+
+  it.each(Object.entries(MESSAGES))('takes the benchmark %s, with every check scan done', (_name, bytes) => {
+    const m = parseScanned(bytes, false);
+    expect(m).toBeInstanceOf(m instanceof SipResponse ? SipResponse : SipRequest);
+    const head = (m as SipRequest | SipResponse).parsedHead();
+    expect(head?.scans).toBeDefined();
+    expect(checkMessage(m as SipRequest | SipResponse)).toBeUndefined();
+  });
+
+  it('takes a plain request and reads its Request-URI as scanned', () => {
+    const m = parseScanned(message(PLAIN_HEAD), true) as SipRequest;
+    expect(m).toBeInstanceOf(SipRequest);
+    expect(m.parsedHead()?.uriScanned).toBe(true);
+    expect([m.method, m.uri, m.cseq.seq, m.callId, m.topVia.rport]).toEqual(['OPTIONS', 'sip:100@pbx.local', 1, 'c1@192.0.2.10', null]);
+  });
+
+  it('takes a head whose Via holds two values, leaving the check scans to TypeScript', () => {
+    const m = parseScanned(INVITE_BYTES, false) as SipRequest;
+    expect(m).toBeInstanceOf(SipRequest);
+    expect(m.parsedHead()?.scans).toBeUndefined();
+    expect(checkMessage(m)).toBeUndefined();
+    expect(m.vias.map((v) => v.transport)).toEqual(['UDP', 'TCP', 'UDP']);
+  });
+
+  it('frames by Content-Length and answers a short body as the TypeScript parser does', () => {
+    const short = parseScanned(message(withLine(7, 'Content-Length: 10'), 'abc'), false);
+    expect(short).toBeInstanceOf(SipParseError);
+    expect((short as SipParseError).reason).toBe('Content-Length exceeds message');
+    const missing = parseScanned(message(PLAIN_HEAD.slice(0, 7)), true);
+    expect((missing as SipParseError).reason).toBe('Missing Content-Length');
+  });
+
+  it.each([
+    ['a folded line', message([...PLAIN_HEAD.slice(0, 7), 'Subject: a', ' b', PLAIN_HEAD[7] as string])],
+    ['bare LF line ends', Buffer.from(`${PLAIN_HEAD.join('\n')}\n\n`)],
+    ['a non-ASCII byte in the head', message(withLine(3, 'To: "Zoë" <sip:100@pbx.local>'))],
+    ['a line without a colon', message(withLine(6, 'Max-Forwards 70'))],
+    ['a name with a space inside', message(withLine(6, 'Max Forwards: 70'))],
+    ['a malformed Content-Length', message(withLine(7, 'Content-Length: 1x'))],
+    ['conflicting Content-Lengths', message([...PLAIN_HEAD, 'l: 5'], 'hello')],
+    ['another SIP version', message(withLine(0, 'OPTIONS sip:100@pbx.local SIP/3.0'))],
+    ['two spaces in the request line', message(withLine(0, 'OPTIONS  sip:100@pbx.local SIP/2.0'))],
+    ['a status out of range', message(['SIP/2.0 700 Odd', ...PLAIN_HEAD.slice(1)])],
+    ['no empty line', Buffer.from(`${PLAIN_HEAD.join('\r\n')}\r\n`)],
+    ['more lines than its table holds', message([...PLAIN_HEAD.slice(0, 7), ...Array.from({ length: 300 }, (_, i) => `X-H${i}: ${i}`), PLAIN_HEAD[7] as string])],
+  ])('leaves %s to the TypeScript parser', (_what, bytes) => {
+    expect(parseScanned(bytes, false)).toBeUndefined();
+  });
+});
