@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { checkMessage, parseMessage } from '../sip-stack/parser/message-parser.js';
+import { setNativeScanner } from '../sip-stack/parser/native-scanner.js';
 
 const require = createRequire(import.meta.url);
 
@@ -88,25 +89,33 @@ function median(xs: number[]): number {
 
 /**
  * Parses each message with our parser (framing only, and framing plus the checks every received
- * message passes: Via, From, To, Call-ID, CSeq parsed) and with the npm `sip` package, in
- * alternating rounds so that machine noise hits both; reports the median of the rounds.
+ * message passes: Via, From, To, Call-ID, CSeq parsed; the latter also with the head scanned in
+ * TypeScript, the native head scanner switched off) and with the npm `sip` package, in
+ * alternating rounds so that machine noise hits all; reports the median of the rounds.
  */
 export function runParserBench(options: { rounds: number; ms: number }): ParserFigure[] {
   const sip = require('sip') as SipPackage;
   const figures: ParserFigure[] = [];
   for (const [name, bytes] of Object.entries(MESSAGES)) {
     const text = bytes.toString('binary');
-    const contenders: Record<string, () => unknown> = {
-      'softswitch parse': () => parseMessage(bytes),
-      'softswitch parse+check': () => {
-        const m = parseMessage(bytes);
-        return 'isRequest' in m ? checkMessage(m) : m;
-      },
-      'npm sip': () => sip.parse(text),
+    const parseAndCheck = (): unknown => {
+      const m = parseMessage(bytes);
+      return 'isRequest' in m ? checkMessage(m) : m;
+    };
+    // [run, whether our parser may use the native head scanner]
+    const contenders: Record<string, [() => unknown, boolean]> = {
+      'softswitch parse': [() => parseMessage(bytes), true],
+      'softswitch parse+check': [parseAndCheck, true],
+      'softswitch parse+check, TypeScript scan': [parseAndCheck, false],
+      'npm sip': [() => sip.parse(text), true],
     };
     const samples: Record<string, number[]> = {};
     for (let r = 0; r < options.rounds; r++) {
-      for (const [parser, fn] of Object.entries(contenders)) (samples[parser] ??= []).push(rate(fn, options.ms));
+      for (const [parser, [fn, native]] of Object.entries(contenders)) {
+        if (setNativeScanner(native) !== native) throw new Error(`parser bench: the native head scanner is not built (npm run build:native)`);
+        (samples[parser] ??= []).push(rate(fn, options.ms));
+      }
+      setNativeScanner(true);
     }
     for (const [parser, xs] of Object.entries(samples)) figures.push({ message: name, parser, perSecond: median(xs) });
   }
