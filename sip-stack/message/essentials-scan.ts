@@ -22,10 +22,10 @@ export function essentialsScanClean(head: ParsedHead): boolean {
 
 /** Where ParsedHead.scans keeps the scan of each view's first line. */
 export const VIA_SCAN = 0;
-const FROM_SCAN = VIA_SCAN + VIA_SCAN_SIZE;
-const TO_SCAN = FROM_SCAN + NAME_ADDR_SCAN_SIZE;
+export const FROM_SCAN = VIA_SCAN + VIA_SCAN_SIZE;
+export const TO_SCAN = FROM_SCAN + NAME_ADDR_SCAN_SIZE;
 /** The first CSeq line's number (-1: not read yet) and where its method lies. */
-const CSEQ_SCAN = TO_SCAN + NAME_ADDR_SCAN_SIZE;
+export const CSEQ_SCAN = TO_SCAN + NAME_ADDR_SCAN_SIZE;
 export const SCANS_SIZE = CSEQ_SCAN + 3;
 
 /**

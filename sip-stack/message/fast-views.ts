@@ -97,7 +97,8 @@ function pickedValue(t: string, start: number, end: number): string | null | und
   return start === end ? null : t.slice(start, end);
 }
 
-const TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
+/** The transports the fast path takes, by index (the native head scanner numbers them alike). */
+export const TRANSPORTS: readonly string[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS', 'SCTP'];
 
 /** Where the last scanVia or scanNameAddr found each part, read by the builders right after. */
 const scanned = {

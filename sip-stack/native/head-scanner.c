@@ -42,7 +42,7 @@ enum { NAME_OTHER_CASE = -2, NAME_UNLISTED = -1 };
 #define MAX_NAME 32
 #define MAX_SPELLINGS 256
 #define BUCKETS 256
-#define MAX_CSEQ 2147483647LL
+#define MAX_CSEQ 2147483647LL // RFC 3261 §8.1.1.5: less than 2**31
 
 typedef struct {
   uint64_t word;   // the first 8 bytes, zero past the end (first_word)
@@ -153,6 +153,7 @@ static int32_t name_id(const Scanner *s, const uint8_t *name, size_t length, siz
 static int64_t fast_port(const uint8_t *b, int64_t i, int64_t limit, int32_t *port) {
   int64_t start = i;
   int32_t n = 0;
+  // Reads at most one digit past the five allowed: enough to refuse a longer run, never overflowing.
   for (; i < limit && b[i] >= '0' && b[i] <= '9' && i - start <= 5; i++) n = n * 10 + (b[i] - '0');
   if (i == start || i - start > 5 || n > 65535) return -1;
   *port = n;
@@ -373,6 +374,7 @@ static void scan_cseq(Scan *sc, int32_t *r) {
   const uint8_t *b = sc->b;
   int64_t k = line[3], end = line[4];
   int64_t seq = 0;
+  // Reads at most one digit past the ten allowed, as fast_port does.
   for (; k < end && b[k] >= '0' && b[k] <= '9' && k - line[3] <= 10; k++) seq = seq * 10 + (b[k] - '0');
   if (k == line[3] || k - line[3] > 10 || seq > MAX_CSEQ || b[k] != ' ') return;
   int64_t method = ++k;
@@ -385,6 +387,9 @@ static void scan_cseq(Scan *sc, int32_t *r) {
 
 static int32_t essentials(Scan *sc) {
   int32_t *scans = sc->out + OUT_SCANS;
+  // A record the checks leave unwritten (no Via line, a CSeq of another shape) must not show
+  // the last message's.
+  memset(scans, 0, SCANS_SIZE * sizeof *scans);
   if (!(vias_clean(sc, scans) && name_addr_clean(sc, ROLE_FROM, scans + FROM_SCAN)
         && name_addr_clean(sc, ROLE_TO, scans + TO_SCAN) && call_id_clean(sc))) {
     return 0;
@@ -412,7 +417,7 @@ static int is_ascii(const uint8_t *b, size_t start, size_t end) {
   return (rest & 0x80) == 0;
 }
 
-// Content-Length (RFC 3261 §20.14): 1 to 9 digits; a repeat must agree.
+// Content-Length: 1 to 9 digits, the parser's own limit (header-scan.ts); a repeat must agree.
 static int content_length(Scan *sc, int64_t start, int64_t end) {
   if (end == start || end - start > 9) return 0;
   int32_t n = 0;
@@ -425,6 +430,7 @@ static int content_length(Scan *sc, int64_t start, int64_t end) {
   return 1;
 }
 
+// What header-scan.ts trims from a value (its TRIM table).
 static int is_lws_or_line_end(uint8_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static int all_token(const Scanner *s, const uint8_t *b, int64_t start, int64_t end) {
@@ -451,7 +457,7 @@ static int header_line(Scan *sc, int64_t pos, int64_t end) {
   while (start < stop && is_lws_or_line_end(b[start])) start++;
   while (stop > start && is_lws_or_line_end(b[stop - 1])) stop--;
   if (role == ROLE_CONTENT_LENGTH && !content_length(sc, start, stop)) return 0;
-  if (sc->first[role] < 0) sc->first[role] = count;
+  if (role != ROLE_NONE && sc->first[role] < 0) sc->first[role] = count;
   sc->roles[count] = (int8_t)role;
   int32_t *line = line_at(sc, count);
   line[0] = id;
@@ -500,7 +506,7 @@ static int32_t request_line(Scan *sc, int64_t start, int64_t end) {
   return KIND_REQUEST;
 }
 
-// SIP/2.0 SP Status-Code [SP Reason-Phrase] (§25.1), a status of 100 to 699.
+// SIP/2.0 SP Status-Code [SP Reason-Phrase] (§25.1), a status of 100 to 699 (§7.2).
 static int32_t status_line(Scan *sc, int64_t start, int64_t end) {
   const uint8_t *b = sc->b;
   int64_t sp1 = start + 7;
@@ -524,7 +530,8 @@ static int32_t scan_message(Scan *sc) {
   const uint8_t *nl = start < length ? memchr(b + start, '\n', (size_t)(length - start)) : NULL;
   if (nl == NULL) return KIND_NONE;
   int64_t first_end = nl - b;
-  if (first_end == start || b[first_end - 1] != '\r' || first_end + 1 >= length) return KIND_NONE;
+  // b[start] is neither CR nor LF, so a CRLF start line has first_end >= start + 2.
+  if (b[first_end - 1] != '\r' || first_end + 1 >= length) return KIND_NONE;
   if (b[first_end + 1] == ' ' || b[first_end + 1] == '\t') return KIND_NONE;
   int32_t *out = sc->out;
   out[OUT_COUNT] = 0;
@@ -533,6 +540,7 @@ static int32_t scan_message(Scan *sc) {
   if (head_end < 0 || !is_ascii(b, 0, (size_t)head_end)) return KIND_NONE;
   int64_t line_end = first_end - 1;
   // §7.1: the version is case-insensitive, and a method cannot hold '/': "sip/" starts a response.
+  // The start line holds at least its first byte and CR, and the LF follows, so start + 3 is read.
   int response = fold(b[start]) == 's' && fold(b[start + 1]) == 'i' && fold(b[start + 2]) == 'p' && b[start + 3] == '/';
   int32_t kind = response ? status_line(sc, start, line_end) : request_line(sc, start, line_end);
   if (kind == KIND_NONE) return KIND_NONE;
@@ -546,10 +554,10 @@ static int32_t scan_message(Scan *sc) {
 
 // ---- N-API ---------------------------------------------------------------------------------
 
+// What a scan returns when N-API itself fails: undefined, which the TypeScript side reads as 0.
 static napi_value int32_value(napi_env env, int32_t n) {
   napi_value v;
-  napi_create_int32(env, n, &v);
-  return v;
+  return napi_create_int32(env, n, &v) == napi_ok ? v : NULL;
 }
 
 static napi_value scan(napi_env env, napi_callback_info info) {
@@ -557,9 +565,10 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   Scanner *s;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return int32_value(env, 0);
-  if (napi_get_instance_data(env, (void **)&s) != napi_ok || s == NULL || s->out == NULL) return int32_value(env, 0);
+  if (napi_get_instance_data(env, (void **)&s) != napi_ok || s == NULL) return int32_value(env, 0);
   void *data;
   size_t length;
+  // Offsets are written as int32; no SIP message comes near this.
   if (napi_get_buffer_info(env, argv[0], &data, &length) != napi_ok || length > INT32_MAX / 2) return int32_value(env, 0);
   Scan sc;
   sc.s = s;
@@ -571,13 +580,18 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   return int32_value(env, scan_message(&sc));
 }
 
-static int typed_bytes(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length) {
+static int typed(napi_env env, napi_value object, const char *name, napi_typedarray_type want, void **data, size_t *length) {
+  napi_value value;
   napi_typedarray_type type;
-  return napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) == napi_ok && type == want;
+  return napi_get_named_property(env, object, name, &value) == napi_ok
+    && napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) == napi_ok && type == want;
 }
 
+// A spelling too long for the table keeps its id but is never found here: the TypeScript side
+// then resolves it by name. It cannot be one whose role the scan needs.
 static int add_spelling(Scanner *s, const char *name, size_t length, int32_t role) {
-  if (s->count == MAX_SPELLINGS || length == 0 || length > MAX_NAME || role < 0 || role >= ROLES) return 0;
+  if (s->count == MAX_SPELLINGS || length == 0 || role < 0 || role >= ROLES) return 0;
+  if (length > MAX_NAME) return role == ROLE_NONE ? (s->count++, 1) : 0;
   Spelling *e = &s->spellings[s->count];
   memcpy(e->bytes, name, length);
   e->length = (uint8_t)length;
@@ -590,18 +604,75 @@ static int add_spelling(Scanner *s, const char *name, size_t length, int32_t rol
   return 1;
 }
 
-static int read_spellings(napi_env env, Scanner *s, napi_value list, const int32_t *roles, size_t role_count) {
+// The i-th string of a JavaScript array into `text` (up to `size` - 1 chars); its full length.
+static int string_at(napi_env env, napi_value list, uint32_t i, char *text, size_t size, size_t *length) {
+  napi_value item;
+  if (napi_get_element(env, list, i, &item) != napi_ok) return 0;
+  // Asked for its length first, so that a long string is known as such and not cut short.
+  if (napi_get_value_string_latin1(env, item, NULL, 0, length) != napi_ok) return 0;
+  return *length >= size || napi_get_value_string_latin1(env, item, text, size, length) == napi_ok;
+}
+
+static int read_spellings(napi_env env, Scanner *s, napi_value tables) {
+  napi_value list;
+  int32_t *roles;
+  size_t role_count;
   uint32_t n;
-  if (napi_get_array_length(env, list, &n) != napi_ok || n != role_count) return 0;
+  if (napi_get_named_property(env, tables, "spellings", &list) != napi_ok || napi_get_array_length(env, list, &n) != napi_ok) return 0;
+  if (!typed(env, tables, "roles", napi_int32_array, (void **)&roles, &role_count) || n != role_count) return 0;
   for (uint32_t k = 0; k < n; k++) {
-    napi_value item;
     char name[MAX_NAME + 1];
     size_t length;
-    if (napi_get_element(env, list, k, &item) != napi_ok) return 0;
-    if (napi_get_value_string_latin1(env, item, name, sizeof name, &length) != napi_ok) return 0;
-    if (!add_spelling(s, name, length, roles[k])) return 0;
+    if (!string_at(env, list, k, name, sizeof name, &length) || !add_spelling(s, name, length, roles[k])) return 0;
   }
   return 1;
+}
+
+// The transports in the order of fast-views.ts's TRANSPORTS, which transport_at numbers.
+static int same_transports(napi_env env, napi_value tables) {
+  static const char *const names[] = { "UDP", "TCP", "TLS", "WS", "WSS", "SCTP" };
+  napi_value list;
+  uint32_t n;
+  if (napi_get_named_property(env, tables, "transports", &list) != napi_ok || napi_get_array_length(env, list, &n) != napi_ok || n != 6) return 0;
+  for (uint32_t k = 0; k < n; k++) {
+    char name[8];
+    size_t length;
+    if (!string_at(env, list, k, name, sizeof name, &length) || length >= sizeof name || strcmp(name, names[k]) != 0) return 0;
+  }
+  return 1;
+}
+
+// The offsets both sides must agree on, as native-head.ts lists them.
+static int same_layout(napi_env env, napi_value tables) {
+  static const int32_t expected[] = { OUT_SCANS, SCANS_SIZE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN,
+    CSEQ_SCAN, ROLE_VIA, ROLE_FROM, ROLE_TO, ROLE_CALL_ID, ROLE_CSEQ, ROLE_CONTENT_LENGTH };
+  int32_t *layout;
+  size_t n;
+  return typed(env, tables, "layout", napi_int32_array, (void **)&layout, &n) && n == sizeof expected / sizeof *expected
+    && memcmp(layout, expected, sizeof expected) == 0;
+}
+
+static int read_classes(napi_env env, Scanner *s, napi_value tables) {
+  uint8_t *classes, *token;
+  int32_t *bits;
+  size_t class_count, bit_count, token_count;
+  if (!typed(env, tables, "byteClass", napi_uint8_array, (void **)&classes, &class_count) || class_count != 256) return 0;
+  if (!typed(env, tables, "bits", napi_int32_array, (void **)&bits, &bit_count) || bit_count != 7) return 0;
+  if (!typed(env, tables, "token", napi_uint8_array, (void **)&token, &token_count) || token_count != 256) return 0;
+  memcpy(s->byte_class, classes, 256);
+  memcpy(s->is_token, token, 256);
+  s->bits = (ClassBits){ (uint8_t)bits[0], (uint8_t)bits[1], (uint8_t)bits[2], (uint8_t)bits[3], (uint8_t)bits[4], (uint8_t)bits[5], (uint8_t)bits[6] };
+  return 1;
+}
+
+// The output array, held by a reference so that its memory stays where s->out points.
+static int hold_output(napi_env env, Scanner *s, napi_value tables) {
+  napi_value out;
+  size_t n;
+  void *data;
+  if (napi_get_named_property(env, tables, "out", &out) != napi_ok || !typed(env, tables, "out", napi_int32_array, &data, &n) || n < OUT_SIZE) return 0;
+  s->out = data;
+  return napi_create_reference(env, out, 1, &s->out_ref) == napi_ok;
 }
 
 static void free_scanner(napi_env env, void *data, void *hint) {
@@ -610,42 +681,29 @@ static void free_scanner(napi_env env, void *data, void *hint) {
   free(s);
 }
 
-// init(spellings, roles, byteClass, bits, token, out)
+// N-API does not finalise data it replaces, so the old scanner is freed here, once replaced.
+static int replace_instance(napi_env env, Scanner *s) {
+  Scanner *old = NULL;
+  if (napi_get_instance_data(env, (void **)&old) != napi_ok || napi_set_instance_data(env, s, free_scanner, NULL) != napi_ok) return 0;
+  if (old != NULL) free_scanner(env, old, NULL);
+  return 1;
+}
+
+// init({ spellings, roles, byteClass, bits, token, transports, layout, out }): the tables of
+// the TypeScript parser; throws when they do not fit this scanner, which then stays unused.
 static napi_value init(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) goto fail;
-  void *roles, *classes, *bits, *token, *out;
-  size_t role_count, class_count, bit_count, token_count, out_count;
-  if (!typed_bytes(env, argv[1], napi_int32_array, &roles, &role_count) || !typed_bytes(env, argv[2], napi_uint8_array, &classes, &class_count)
-      || !typed_bytes(env, argv[3], napi_int32_array, &bits, &bit_count) || !typed_bytes(env, argv[4], napi_uint8_array, &token, &token_count)
-      || !typed_bytes(env, argv[5], napi_int32_array, &out, &out_count)
-      || class_count != 256 || bit_count != 7 || token_count < 128 || out_count < OUT_SIZE) {
-    goto fail;
-  }
+  size_t argc = 1;
+  napi_value tables;
   Scanner *s = calloc(1, sizeof *s);
-  if (s == NULL) goto fail;
-  memset(s->buckets, 0xff, sizeof s->buckets);
-  if (!read_spellings(env, s, argv[0], roles, role_count)) {
-    free(s);
-    goto fail;
+  if (s != NULL) memset(s->buckets, 0xff, sizeof s->buckets);
+  if (s == NULL || napi_get_cb_info(env, info, &argc, &tables, NULL, NULL) != napi_ok || argc < 1 || !same_layout(env, tables)
+      || !same_transports(env, tables) || !read_spellings(env, s, tables) || !read_classes(env, s, tables) || !hold_output(env, s, tables)
+      || !replace_instance(env, s)) {
+    if (s != NULL) free_scanner(env, s, NULL);
+    napi_throw_error(env, NULL, "sip-scanner: the parser's tables do not fit this scanner");
+    return NULL;
   }
-  memcpy(s->byte_class, classes, 256);
-  memcpy(s->is_token, token, token_count < 256 ? token_count : 256);
-  const int32_t *b = bits;
-  s->bits = (ClassBits){ (uint8_t)b[0], (uint8_t)b[1], (uint8_t)b[2], (uint8_t)b[3], (uint8_t)b[4], (uint8_t)b[5], (uint8_t)b[6] };
-  s->out = out;
-  napi_create_reference(env, argv[5], 1, &s->out_ref);
-  Scanner *old;
-  if (napi_get_instance_data(env, (void **)&old) == napi_ok && old != NULL) {
-    if (old->out_ref != NULL) napi_delete_reference(env, old->out_ref);
-    free(old);
-  }
-  napi_set_instance_data(env, s, free_scanner, NULL);
   return int32_value(env, OUT_SIZE);
-fail:
-  napi_throw_error(env, NULL, "sip-scanner: bad init arguments");
-  return NULL;
 }
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
@@ -653,6 +711,5 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
     { "init", NULL, init, NULL, NULL, NULL, napi_default, NULL },
     { "scan", NULL, scan, NULL, NULL, NULL, napi_default, NULL },
   };
-  napi_define_properties(env, exports, sizeof props / sizeof *props, props);
-  return exports;
+  return napi_define_properties(env, exports, sizeof props / sizeof *props, props) == napi_ok ? exports : NULL;
 }

@@ -1,12 +1,13 @@
 import { EMPTY, ParsedHead, type SipMessage, SipRequest, SipResponse } from '../message/sip-message.js';
-import { type HeaderName, VIA_SLOT } from '../message/header-name.js';
+import { CALL_ID_SLOT, CSEQ_SLOT, FROM_SLOT, type HeaderName, TO_SLOT, VIA_SLOT } from '../message/header-name.js';
 import { methodAt } from '../message/cseq.js';
-import { SCANS_SIZE } from '../message/essentials-scan.js';
+import { CSEQ_SCAN, FROM_SCAN, SCANS_SIZE, TO_SCAN, VIA_SCAN } from '../message/essentials-scan.js';
+import { TRANSPORTS } from '../message/fast-views.js';
 import * as classes from '../message/fast-params.js';
 import { LISTED_NAMES, SPELLINGS, headerNameAt } from './known-header-names.js';
 import { isTokenChar } from './char-codes.js';
 import { bodyEndAt } from './body-frame.js';
-import { type ScannerAddon, nativeScanner } from './native-scanner.js';
+import { type ScannerAddon, type ScannerTables, nativeScanner } from './native-scanner.js';
 import { SipParseError } from './sip-parse-error.js';
 
 // The layout head-scanner.c writes (its OUT_* constants).
@@ -21,7 +22,8 @@ const OUT_FLAGS = 7;
 const OUT_SCANS = 8;
 const OUT_LINES = 48;
 const LINE_SIZE = 5;
-const OUT_SIZE = OUT_LINES + LINE_SIZE * 256;
+const MAX_LINES = 256;
+const OUT_SIZE = OUT_LINES + LINE_SIZE * MAX_LINES;
 const FLAG_ESSENTIALS = 1;
 const FLAG_REQUEST_URI = 2;
 const KIND_REQUEST = 1;
@@ -32,18 +34,40 @@ const SIP_VERSION = 'SIP/2.0';
 const out = new Int32Array(OUT_SIZE);
 const names = LISTED_NAMES;
 
-/** The addon, given the tables on first use; undefined where it is missing or switched off. */
-let ready: ScannerAddon | undefined;
+/** The addon once given the tables; false once it refused them (then it is never used). */
+let ready: ScannerAddon | false | undefined;
 
 function scanner(): ScannerAddon | undefined {
   const addon = nativeScanner();
-  if (addon === undefined || addon === ready) return addon;
-  addon.init([...SPELLINGS], roles(), classes.BYTE_CLASS, classBits(), tokenTable(), out);
-  ready = addon;
-  return addon;
+  if (addon === undefined || ready === false || addon === ready) return ready === false ? undefined : addon;
+  try {
+    addon.init(scannerTables());
+    ready = addon;
+  } catch {
+    // Tables this build of the scanner cannot hold: the TypeScript scan reads every message.
+    ready = false;
+  }
+  return ready === false ? undefined : addon;
 }
 
-/** Per listed name, what the scanner must know of it: its view slot, or Content-Length. */
+/** The parser's tables, as the scanner's init() takes them, and the array its scans write into. */
+export function scannerTables(): ScannerTables {
+  return {
+    spellings: [...SPELLINGS], roles: roles(), byteClass: classes.BYTE_CLASS, bits: classBits(), token: tokenTable(),
+    transports: [...TRANSPORTS], layout: layout(), out,
+  };
+}
+
+/** The offsets both sides must agree on, in the order head-scanner.c checks them. */
+function layout(): Int32Array {
+  return Int32Array.of(OUT_SCANS, SCANS_SIZE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN, CSEQ_SCAN,
+    VIA_SLOT, FROM_SLOT, TO_SLOT, CALL_ID_SLOT, CSEQ_SLOT, CONTENT_LENGTH_ROLE);
+}
+
+/**
+ * Per listed name, what the scanner must know of it: its view slot, or Content-Length. A name the
+ * scanner's table cannot hold (over 32 chars) keeps its id and is resolved here by name.
+ */
 function roles(): Int32Array {
   return Int32Array.from(names, (n) => (n.view !== 0 ? n.view : n.key === 'content-length' ? CONTENT_LENGTH_ROLE : 0));
 }

@@ -10,13 +10,27 @@ import { fileURLToPath } from 'node:url';
  */
 export interface ScannerAddon {
   /**
-   * The header spellings (in the order of the name table), a role per spelling (SCAN_ROLE_*),
-   * the byte classes of the fast paths (fast-params.ts) with their bits, the token chars, and
-   * the array every scan writes into.
+   * Gives the scanner the parser's tables (native-head.ts) and the array every scan writes into;
+   * throws when they do not fit the compiled scanner (a table too large, another layout).
    */
-  init(spellings: string[], roles: Int32Array, byteClass: Uint8Array, bits: Int32Array, token: Uint8Array, out: Int32Array): void;
-  /** Scans a datagram or a framed message; returns SCAN_REQUEST, SCAN_RESPONSE or 0 (not taken). */
+  init(tables: ScannerTables): number;
+  /** Scans a datagram or a framed message; returns 1 (request), 2 (response) or 0 (not taken). */
   scan(buf: Buffer): number;
+}
+
+export interface ScannerTables {
+  /** The header spellings, in the order of the name ids, and a role per spelling. */
+  readonly spellings: string[];
+  readonly roles: Int32Array;
+  /** The byte classes of the fast paths (fast-params.ts), their bits, and the token chars. */
+  readonly byteClass: Uint8Array;
+  readonly bits: Int32Array;
+  readonly token: Uint8Array;
+  /** The transports of the Via fast path, by index. */
+  readonly transports: string[];
+  /** The offsets both sides must agree on (see head-scanner.c's same_layout). */
+  readonly layout: Int32Array;
+  readonly out: Int32Array;
 }
 
 const ADDON_FILE = join('build', 'sip-scanner.node');

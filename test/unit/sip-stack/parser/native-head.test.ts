@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGES } from '../../../../bench/parser-bench.js';
 import { SipRequest, SipResponse } from '../../../../sip-stack/message/sip-message.js';
 import { checkMessage } from '../../../../sip-stack/parser/message-parser.js';
-import { parseScanned } from '../../../../sip-stack/parser/native-head.js';
-import { nativeScannerLoaded } from '../../../../sip-stack/parser/native-scanner.js';
+import { parseScanned, scannerTables } from '../../../../sip-stack/parser/native-head.js';
+import { type ScannerAddon, nativeScanner, nativeScannerLoaded } from '../../../../sip-stack/parser/native-scanner.js';
 import { SipParseError } from '../../../../sip-stack/parser/sip-parse-error.js';
 import { INVITE_BYTES } from '../message/sample-messages.js';
 
@@ -83,5 +83,42 @@ describe('native head scanner: what it takes', () => {
     ['more lines than its table holds', message([...PLAIN_HEAD.slice(0, 7), ...Array.from({ length: 300 }, (_, i) => `X-H${i}: ${i}`), PLAIN_HEAD[7] as string])],
   ])('leaves %s to the TypeScript parser', (_what, bytes) => {
     expect(parseScanned(bytes, false)).toBeUndefined();
+  });
+});
+
+describe('native head scanner: the tables it is given', () => {
+  const addon = (): ScannerAddon => {
+    const loaded = nativeScanner();
+    if (loaded === undefined) throw new Error('run npm run build:native (build/sip-scanner.node)');
+    return loaded;
+  };
+  const plain = message(PLAIN_HEAD);
+
+  it.each([
+    ['another layout', { layout: Int32Array.of(8, 36) }],
+    ['transports in another order', { transports: ['TCP', 'UDP', 'TLS', 'WS', 'WSS', 'SCTP'] }],
+    ['a role per spelling missing', { roles: Int32Array.of(1) }],
+    ['a long spelling with a role the scan needs', { spellings: ['X'.repeat(40)], roles: Int32Array.of(1) }],
+    ['an output array too small', { out: new Int32Array(16) }],
+  ])('refuses %s and keeps scanning with the tables it had', (_what, change) => {
+    parseScanned(plain, false);
+    expect(() => addon().init({ ...scannerTables(), ...change })).toThrow(/tables do not fit/);
+    const m = parseScanned(plain, false) as SipRequest;
+    expect([m.method, m.callId, m.parsedHead()?.scans?.length]).toEqual(['OPTIONS', 'c1@192.0.2.10', 37]);
+  });
+
+  it('keeps the id of a spelling too long for its table, which the TypeScript side then names', () => {
+    const tables = scannerTables();
+    const long = 'X-A-Header-Name-Longer-Than-Thirty-Two';
+    try {
+      addon().init({ ...tables, spellings: [long, ...tables.spellings], roles: Int32Array.of(0, ...tables.roles) });
+      // Ids are one off now, so a listed name reads as its neighbour: the lookup is the scanner's.
+      const m = parseScanned(message([...PLAIN_HEAD, `${long}: v`]), false) as SipRequest;
+      expect(m.lineName(m.lineCount() - 1)).toBe(long);
+    } finally {
+      addon().init(tables);
+    }
+    const again = parseScanned(message(PLAIN_HEAD), false) as SipRequest;
+    expect(again.lineName(0)).toBe('Via');
   });
 });
