@@ -23,7 +23,10 @@ enum {
   OUT_FLAGS = 7,
   OUT_SCANS = 8,          // SCANS_SIZE entries, as essentials-scan.ts lays them out
   SCANS_SIZE = 37,
-  OUT_LINES = 48,         // LINE_SIZE entries per header line
+  OUT_FIRST_VIEWS = 45,   // per view slot 1 to 5, its first line, -1 none (ParsedHead.first)
+  OUT_LAST_VIA = 50,      // the last Via line, -1 none
+  OUT_DUPLICATE = 51,     // the first line repeating a single-value header, -1 none
+  OUT_LINES = 56,         // LINE_SIZE entries per header line
   LINE_SIZE = 5,          // name id, name start, name end, value start, value end
   MAX_LINES = 256,
   OUT_SIZE = OUT_LINES + LINE_SIZE * MAX_LINES,
@@ -50,7 +53,8 @@ typedef struct {
   uint8_t bytes[MAX_NAME + 8];
   uint8_t length;
   int32_t role;
-  int32_t next; // the next spelling in the same bucket, or -1
+  int32_t single; // the single-value bit of its header (header-name.ts), 0 for a list header
+  int32_t next;   // the next spelling in the same bucket, or -1
 } Spelling;
 
 // The byte-class bits of fast-params.ts, in the order init() receives them.
@@ -85,6 +89,9 @@ typedef struct {
   int32_t first[ROLES];
   int8_t roles[MAX_LINES];
   int32_t content_length;
+  int32_t last_via;
+  int32_t seen; // the single-value bits of the lines so far
+  int32_t duplicate;
 } Scan;
 
 static uint8_t fold(uint8_t c) { return c | 0x20; }
@@ -125,9 +132,10 @@ static int has(const Scanner *s, uint8_t c, uint8_t bit) { return (s->byte_class
 
 // ---- header names --------------------------------------------------------------------------
 
-// The id of a listed spelling, NAME_OTHER_CASE (another case of one) or NAME_UNLISTED; its role.
-static int32_t name_id(const Scanner *s, const uint8_t *name, size_t length, size_t room, int32_t *role) {
-  *role = ROLE_NONE;
+// The id of a listed spelling, NAME_OTHER_CASE (another case of one) or NAME_UNLISTED; the
+// spelling matched, in any case, into *match (NULL: none).
+static int32_t name_id(const Scanner *s, const uint8_t *name, size_t length, size_t room, const Spelling **match) {
+  *match = NULL;
   if (length > MAX_NAME) return NAME_UNLISTED;
   uint64_t word = first_word(name, length, room);
   uint64_t folded = fold_word(word, length);
@@ -136,11 +144,11 @@ static int32_t name_id(const Scanner *s, const uint8_t *name, size_t length, siz
     const Spelling *e = &s->spellings[k];
     if (e->length != length) continue;
     if (e->word == word && (length <= 8 || same_tail(e->bytes, name, length, room, 0))) {
-      *role = e->role;
+      *match = e;
       return k;
     }
     if (e->folded == folded && (length <= 8 || same_tail(e->bytes, name, length, room, 1))) {
-      *role = e->role;
+      *match = e;
       other = NAME_OTHER_CASE;
     }
   }
@@ -438,6 +446,16 @@ static int all_token(const Scanner *s, const uint8_t *b, int64_t start, int64_t 
   return 1;
 }
 
+// What the parser notes of each line (header-scan.ts): the first of each view, the last Via,
+// the first repeat of a single-value header (RFC 4475 §3.3.8).
+static void note_line(Scan *sc, int32_t line, int32_t role, int32_t single) {
+  sc->roles[line] = (int8_t)role;
+  if (role != ROLE_NONE && sc->first[role] < 0) sc->first[role] = line;
+  if (role == ROLE_VIA) sc->last_via = line;
+  if ((sc->seen & single) != 0 && sc->duplicate < 0) sc->duplicate = line;
+  sc->seen |= single;
+}
+
 // One header line at [pos, end): `token LWS* ":" value`; 0 for anything else.
 static int header_line(Scan *sc, int64_t pos, int64_t end) {
   const uint8_t *b = sc->b;
@@ -450,15 +468,15 @@ static int header_line(Scan *sc, int64_t pos, int64_t end) {
   int64_t name_end = colon - b;
   while (name_end > pos && (b[name_end - 1] == ' ' || b[name_end - 1] == '\t')) name_end--;
   if (name_end == pos) return 0;
-  int32_t role;
-  int32_t id = name_id(sc->s, b + pos, (size_t)(name_end - pos), sc->length - (size_t)pos, &role);
+  const Spelling *match;
+  int32_t id = name_id(sc->s, b + pos, (size_t)(name_end - pos), sc->length - (size_t)pos, &match);
   if (id < 0 && !all_token(sc->s, b, pos, name_end)) return 0;
+  int32_t role = match == NULL ? ROLE_NONE : match->role;
   int64_t start = colon - b + 1, stop = end;
   while (start < stop && is_lws_or_line_end(b[start])) start++;
   while (stop > start && is_lws_or_line_end(b[stop - 1])) stop--;
   if (role == ROLE_CONTENT_LENGTH && !content_length(sc, start, stop)) return 0;
-  if (role != ROLE_NONE && sc->first[role] < 0) sc->first[role] = count;
-  sc->roles[count] = (int8_t)role;
+  note_line(sc, count, role, match == NULL ? 0 : match->single);
   int32_t *line = line_at(sc, count);
   line[0] = id;
   line[1] = (int32_t)pos;
@@ -548,6 +566,9 @@ static int32_t scan_message(Scan *sc) {
   out[OUT_FIRST_END] = (int32_t)first_end;
   out[OUT_HEAD_END] = (int32_t)head_end;
   out[OUT_CONTENT_LENGTH] = sc->content_length;
+  for (int32_t role = ROLE_VIA; role <= ROLE_CSEQ; role++) out[OUT_FIRST_VIEWS + role - ROLE_VIA] = sc->first[role];
+  out[OUT_LAST_VIA] = sc->last_via;
+  out[OUT_DUPLICATE] = sc->duplicate;
   out[OUT_FLAGS] |= essentials(sc);
   return kind;
 }
@@ -576,6 +597,9 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   sc.length = length;
   sc.out = s->out;
   sc.content_length = -1;
+  sc.last_via = -1;
+  sc.seen = 0;
+  sc.duplicate = -1;
   for (int r = 0; r < ROLES; r++) sc.first[r] = -1;
   return int32_value(env, scan_message(&sc));
 }
@@ -589,13 +613,14 @@ static int typed(napi_env env, napi_value object, const char *name, napi_typedar
 
 // A spelling too long for the table keeps its id but is never found here: the TypeScript side
 // then resolves it by name. It cannot be one whose role the scan needs.
-static int add_spelling(Scanner *s, const char *name, size_t length, int32_t role) {
+static int add_spelling(Scanner *s, const char *name, size_t length, int32_t role, int32_t single) {
   if (s->count == MAX_SPELLINGS || length == 0 || role < 0 || role >= ROLES) return 0;
-  if (length > MAX_NAME) return role == ROLE_NONE ? (s->count++, 1) : 0;
+  if (length > MAX_NAME) return role == ROLE_NONE && single == 0 ? (s->count++, 1) : 0;
   Spelling *e = &s->spellings[s->count];
   memcpy(e->bytes, name, length);
   e->length = (uint8_t)length;
   e->role = role;
+  e->single = single;
   e->word = first_word(e->bytes, length, length);
   e->folded = fold_word(e->word, length);
   uint32_t bucket = bucket_of(e->folded, length);
@@ -615,15 +640,16 @@ static int string_at(napi_env env, napi_value list, uint32_t i, char *text, size
 
 static int read_spellings(napi_env env, Scanner *s, napi_value tables) {
   napi_value list;
-  int32_t *roles;
-  size_t role_count;
+  int32_t *roles, *singles;
+  size_t role_count, single_count;
   uint32_t n;
   if (napi_get_named_property(env, tables, "spellings", &list) != napi_ok || napi_get_array_length(env, list, &n) != napi_ok) return 0;
   if (!typed(env, tables, "roles", napi_int32_array, (void **)&roles, &role_count) || n != role_count) return 0;
+  if (!typed(env, tables, "singles", napi_int32_array, (void **)&singles, &single_count) || n != single_count) return 0;
   for (uint32_t k = 0; k < n; k++) {
     char name[MAX_NAME + 1];
     size_t length;
-    if (!string_at(env, list, k, name, sizeof name, &length) || !add_spelling(s, name, length, roles[k])) return 0;
+    if (!string_at(env, list, k, name, sizeof name, &length) || !add_spelling(s, name, length, roles[k], singles[k])) return 0;
   }
   return 1;
 }
@@ -644,7 +670,7 @@ static int same_transports(napi_env env, napi_value tables) {
 
 // The offsets both sides must agree on, as native-head.ts lists them.
 static int same_layout(napi_env env, napi_value tables) {
-  static const int32_t expected[] = { OUT_SCANS, SCANS_SIZE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN,
+  static const int32_t expected[] = { OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN,
     CSEQ_SCAN, ROLE_VIA, ROLE_FROM, ROLE_TO, ROLE_CALL_ID, ROLE_CSEQ, ROLE_CONTENT_LENGTH };
   int32_t *layout;
   size_t n;
@@ -689,7 +715,7 @@ static int replace_instance(napi_env env, Scanner *s) {
   return 1;
 }
 
-// init({ spellings, roles, byteClass, bits, token, transports, layout, out }): the tables of
+// init({ spellings, roles, singles, byteClass, bits, token, transports, layout, out }): the tables of
 // the TypeScript parser; throws when they do not fit this scanner, which then stays unused.
 static napi_value init(napi_env env, napi_callback_info info) {
   size_t argc = 1;

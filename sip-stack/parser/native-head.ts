@@ -20,7 +20,10 @@ const OUT_LINE_B = 5;
 const OUT_COUNT = 6;
 const OUT_FLAGS = 7;
 const OUT_SCANS = 8;
-const OUT_LINES = 48;
+const OUT_FIRST_VIEWS = 45;
+const OUT_LAST_VIA = 50;
+const OUT_DUPLICATE = 51;
+const OUT_LINES = 56;
 const LINE_SIZE = 5;
 const MAX_LINES = 256;
 const OUT_SIZE = OUT_LINES + LINE_SIZE * MAX_LINES;
@@ -53,14 +56,14 @@ function scanner(): ScannerAddon | undefined {
 /** The parser's tables, as the scanner's init() takes them, and the array its scans write into. */
 export function scannerTables(): ScannerTables {
   return {
-    spellings: [...SPELLINGS], roles: roles(), byteClass: classes.BYTE_CLASS, bits: classBits(), token: tokenTable(),
+    spellings: [...SPELLINGS], roles: roles(), singles: Int32Array.from(names, (n) => n.bit), byteClass: classes.BYTE_CLASS, bits: classBits(), token: tokenTable(),
     transports: [...TRANSPORTS], layout: layout(), out,
   };
 }
 
 /** The offsets both sides must agree on, in the order head-scanner.c checks them. */
 function layout(): Int32Array {
-  return Int32Array.of(OUT_SCANS, SCANS_SIZE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN, CSEQ_SCAN,
+  return Int32Array.of(OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN, CSEQ_SCAN,
     VIA_SLOT, FROM_SLOT, TO_SLOT, CALL_ID_SLOT, CSEQ_SLOT, CONTENT_LENGTH_ROLE);
 }
 
@@ -105,30 +108,23 @@ export function parseScanned(buf: Buffer, stream: boolean): SipMessage | SipPars
   return kind === KIND_REQUEST ? request(head) : response(head);
 }
 
-/** The header lines, with what scanLine notes of them: first of each view, last Via, duplicates. */
+/** The header lines, and what the scanner noted of them as scanLine does: first of each view, last Via, duplicates. */
 function readLines(head: ParsedHead): void {
   const count = out[OUT_COUNT] as number;
   // Sized once: growing it line by line costs more than the lines.
   const lines = new Array<HeaderName | number>(3 * count);
-  const first = head.first;
-  let seen = 0;
   for (let i = 0, o = OUT_LINES; i < count; i++, o += LINE_SIZE) {
     const id = out[o] as number;
-    const name = id >= 0 ? names[id] as HeaderName : headerNameAt(head.wire, head.text, out[o + 1] as number, out[o + 2] as number);
-    lines[3 * i] = name;
+    lines[3 * i] = id >= 0 ? names[id] as HeaderName : headerNameAt(head.wire, head.text, out[o + 1] as number, out[o + 2] as number);
     lines[3 * i + 1] = out[o + 3] as number;
     lines[3 * i + 2] = out[o + 4] as number;
-    const view = name.view;
-    if (view !== 0) {
-      if ((first[view] as number) < 0) first[view] = i;
-      if (view === VIA_SLOT) head.lastVia = i;
-    }
-    const bit = name.bit;
-    if (bit === 0) continue;
-    if ((seen & bit) !== 0) head.duplicate ??= name;
-    seen |= bit;
   }
   head.lines = lines;
+  const first = head.first;
+  for (let slot = VIA_SLOT; slot <= CSEQ_SLOT; slot++) first[slot] = out[OUT_FIRST_VIEWS + slot - VIA_SLOT] as number;
+  head.lastVia = out[OUT_LAST_VIA] as number;
+  const duplicate = out[OUT_DUPLICATE] as number;
+  if (duplicate >= 0) head.duplicate = lines[3 * duplicate] as HeaderName;
 }
 
 /**

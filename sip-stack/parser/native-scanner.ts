@@ -19,9 +19,10 @@ export interface ScannerAddon {
 }
 
 export interface ScannerTables {
-  /** The header spellings, in the order of the name ids, and a role per spelling. */
+  /** The header spellings, in the order of the name ids; a role and a single-value bit per spelling. */
   readonly spellings: string[];
   readonly roles: Int32Array;
+  readonly singles: Int32Array;
   /** The byte classes of the fast paths (fast-params.ts), their bits, and the token chars. */
   readonly byteClass: Uint8Array;
   readonly bits: Int32Array;

@@ -60,6 +60,13 @@ describe('native head scanner: what it takes', () => {
     expect(m.vias.map((v) => v.transport)).toEqual(['UDP', 'TCP', 'UDP']);
   });
 
+  it('notes the first repeat of a single-value header, and the first and last of the views', () => {
+    const m = parseScanned(message([...PLAIN_HEAD, 't: <sip:101@pbx.local>', 'Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK2', 'TO: <sip:102@pbx.local>']), false) as SipRequest;
+    const head = m.parsedHead();
+    expect([m.duplicateHeader(), head?.lastVia, head?.first.slice(1)]).toEqual(['t', 8, [0, 1, 2, 3, 4]]);
+    expect(checkMessage(m)?.reason).toBe('Duplicate t header');
+  });
+
   it('frames by Content-Length and answers a short body as the TypeScript parser does', () => {
     const short = parseScanned(message(withLine(7, 'Content-Length: 10'), 'abc'), false);
     expect(short).toBeInstanceOf(SipParseError);
@@ -98,6 +105,7 @@ describe('native head scanner: the tables it is given', () => {
     ['another layout', { layout: Int32Array.of(8, 36) }],
     ['transports in another order', { transports: ['TCP', 'UDP', 'TLS', 'WS', 'WSS', 'SCTP'] }],
     ['a role per spelling missing', { roles: Int32Array.of(1) }],
+    ['a single-value bit per spelling missing', { singles: Int32Array.of(1) }],
     ['a long spelling with a role the scan needs', { spellings: ['X'.repeat(40)], roles: Int32Array.of(1) }],
     ['an output array too small', { out: new Int32Array(16) }],
   ])('refuses %s and keeps scanning with the tables it had', (_what, change) => {
@@ -111,7 +119,9 @@ describe('native head scanner: the tables it is given', () => {
     const tables = scannerTables();
     const long = 'X-A-Header-Name-Longer-Than-Thirty-Two';
     try {
-      addon().init({ ...tables, spellings: [long, ...tables.spellings], roles: Int32Array.of(0, ...tables.roles) });
+      addon().init({
+        ...tables, spellings: [long, ...tables.spellings], roles: Int32Array.of(0, ...tables.roles), singles: Int32Array.of(0, ...tables.singles),
+      });
       // Ids are one off now, so a listed name reads as its neighbour: the lookup is the scanner's.
       const m = parseScanned(message([...PLAIN_HEAD, `${long}: v`]), false) as SipRequest;
       expect(m.lineName(m.lineCount() - 1)).toBe(long);
