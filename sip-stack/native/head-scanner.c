@@ -21,6 +21,7 @@ enum {
   OUT_LINE_B = 5,         // request: the SP after the Request-URI; response: where the reason starts, -1 none
   OUT_COUNT = 6,          // header lines
   OUT_FLAGS = 7,
+  OUT_KIND = 52,          // KIND_REQUEST or KIND_RESPONSE
   OUT_SCANS = 8,          // SCANS_SIZE entries, as essentials-scan.ts lays them out
   SCANS_SIZE = 37,
   OUT_FIRST_VIEWS = 45,   // per view slot 1 to 5, its first line, -1 none (ParsedHead.first)
@@ -575,22 +576,24 @@ static int32_t scan_message(Scan *sc) {
 
 // ---- N-API ---------------------------------------------------------------------------------
 
-// What a scan returns when N-API itself fails: undefined, which the TypeScript side reads as 0.
-static napi_value int32_value(napi_env env, int32_t n) {
+static napi_value undefined_value(napi_env env) {
   napi_value v;
-  return napi_create_int32(env, n, &v) == napi_ok ? v : NULL;
+  return napi_get_undefined(env, &v) == napi_ok ? v : NULL;
 }
 
+// scan(buf): the head's text, bytes [0, head end) as a one-byte string, when the scanner took
+// the message (its kind and offsets are then in the output array); else undefined. Making the
+// string here saves the parser a second call into native code to decode it.
 static napi_value scan(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   Scanner *s;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return int32_value(env, 0);
-  if (napi_get_instance_data(env, (void **)&s) != napi_ok || s == NULL) return int32_value(env, 0);
   void *data;
   size_t length;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return undefined_value(env);
+  if (napi_get_instance_data(env, (void **)&s) != napi_ok || s == NULL) return undefined_value(env);
   // Offsets are written as int32; no SIP message comes near this.
-  if (napi_get_buffer_info(env, argv[0], &data, &length) != napi_ok || length > INT32_MAX / 2) return int32_value(env, 0);
+  if (napi_get_buffer_info(env, argv[0], &data, &length) != napi_ok || length > INT32_MAX / 2) return undefined_value(env);
   Scan sc;
   sc.s = s;
   sc.b = data;
@@ -601,7 +604,11 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   sc.seen = 0;
   sc.duplicate = -1;
   for (int r = 0; r < ROLES; r++) sc.first[r] = -1;
-  return int32_value(env, scan_message(&sc));
+  int32_t kind = scan_message(&sc);
+  s->out[OUT_KIND] = kind;
+  napi_value text;
+  if (kind == KIND_NONE || napi_create_string_latin1(env, data, (size_t)s->out[OUT_HEAD_END], &text) != napi_ok) return undefined_value(env);
+  return text;
 }
 
 static int typed(napi_env env, napi_value object, const char *name, napi_typedarray_type want, void **data, size_t *length) {
@@ -670,7 +677,7 @@ static int same_transports(napi_env env, napi_value tables) {
 
 // The offsets both sides must agree on, as native-head.ts lists them.
 static int same_layout(napi_env env, napi_value tables) {
-  static const int32_t expected[] = { OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN,
+  static const int32_t expected[] = { OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_KIND, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN,
     CSEQ_SCAN, ROLE_VIA, ROLE_FROM, ROLE_TO, ROLE_CALL_ID, ROLE_CSEQ, ROLE_CONTENT_LENGTH };
   int32_t *layout;
   size_t n;
@@ -729,7 +736,8 @@ static napi_value init(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "sip-scanner: the parser's tables do not fit this scanner");
     return NULL;
   }
-  return int32_value(env, OUT_SIZE);
+  napi_value size;
+  return napi_create_int32(env, OUT_SIZE, &size) == napi_ok ? size : NULL;
 }
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {

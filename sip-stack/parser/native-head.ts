@@ -23,6 +23,7 @@ const OUT_SCANS = 8;
 const OUT_FIRST_VIEWS = 45;
 const OUT_LAST_VIA = 50;
 const OUT_DUPLICATE = 51;
+const OUT_KIND = 52;
 const OUT_LINES = 56;
 const LINE_SIZE = 5;
 const MAX_LINES = 256;
@@ -63,7 +64,7 @@ export function scannerTables(): ScannerTables {
 
 /** The offsets both sides must agree on, in the order head-scanner.c checks them. */
 function layout(): Int32Array {
-  return Int32Array.of(OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN, CSEQ_SCAN,
+  return Int32Array.of(OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_KIND, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN, CSEQ_SCAN,
     VIA_SLOT, FROM_SLOT, TO_SLOT, CALL_ID_SLOT, CSEQ_SLOT, CONTENT_LENGTH_ROLE);
 }
 
@@ -93,19 +94,18 @@ function tokenTable(): Uint8Array {
 export function parseScanned(buf: Buffer, stream: boolean): SipMessage | SipParseError | undefined {
   const addon = scanner();
   if (addon === undefined) return undefined;
-  const kind = addon.scan(buf);
-  if (kind === 0) return undefined;
-  const headEnd = out[OUT_HEAD_END] as number;
-  const bodyStart = headEnd + 2;
+  const text = addon.scan(buf);
+  if (text === undefined) return undefined;
+  const bodyStart = (out[OUT_HEAD_END] as number) + 2;
   const frameEnd = bodyEndAt(buf, bodyStart, out[OUT_CONTENT_LENGTH] as number, stream);
   if (frameEnd instanceof SipParseError) return frameEnd;
-  const head = new ParsedHead(buf, buf.toString('latin1', 0, headEnd), true);
+  const head = new ParsedHead(buf, text, true);
   head.frameStart = out[OUT_START] as number;
   head.bodyStart = bodyStart;
   head.frameEnd = frameEnd;
   readLines(head);
   if (((out[OUT_FLAGS] as number) & FLAG_ESSENTIALS) !== 0) head.scans = savedScans();
-  return kind === KIND_REQUEST ? request(head) : response(head);
+  return out[OUT_KIND] === KIND_REQUEST ? request(head) : response(head);
 }
 
 /** The header lines, and what the scanner noted of them as scanLine does: first of each view, last Via, duplicates. */

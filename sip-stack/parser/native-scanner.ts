@@ -14,8 +14,11 @@ export interface ScannerAddon {
    * throws when they do not fit the compiled scanner (a table too large, another layout).
    */
   init(tables: ScannerTables): number;
-  /** Scans a datagram or a framed message; returns 1 (request), 2 (response) or 0 (not taken). */
-  scan(buf: Buffer): number;
+  /**
+   * Scans a datagram or a framed message; returns the head's text (its bytes up to the empty
+   * line, one char per byte) when it took the message, else undefined.
+   */
+  scan(buf: Buffer): string | undefined;
 }
 
 export interface ScannerTables {
