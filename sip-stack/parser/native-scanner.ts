@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -37,22 +36,17 @@ export interface ScannerTables {
   readonly out: Int32Array;
 }
 
-const ADDON_FILE = join('build', 'sip-scanner.node');
+/** build/ at the project's root, seen from this file in the sources and from its copy in dist/. */
+const ADDON_PLACES = ['../../build/sip-scanner.node', '../../../build/sip-scanner.node'];
 
 /** The loaded addon, undefined where it was not built or will not load here. */
 let addon: ScannerAddon | undefined | null = null;
 /** Whether the parser uses the addon (it may be switched off, e.g. to compare both paths). */
 let enabled = true;
 
-/** Where the build put the addon: build/ beside the project's package.json. */
+/** Where the build put the addon, if it did. */
 export function scannerPath(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let up = 0; up < 4; up++, dir = dirname(dir)) {
-    if (!existsSync(join(dir, 'package.json'))) continue;
-    const candidate = join(dir, ADDON_FILE);
-    return existsSync(candidate) ? candidate : undefined;
-  }
-  return undefined;
+  return ADDON_PLACES.map((place) => fileURLToPath(new URL(place, import.meta.url))).find((path) => existsSync(path));
 }
 
 function load(): ScannerAddon | undefined {
