@@ -232,6 +232,9 @@ export function scanNameAddr(b: Buffer, start: number, end: number): boolean {
     scanned.displayEnd = i;
     i++;
     while (i < end && b[i] === SP) i++;
+  } else if (first === SP) {
+    // A value set by code may start with LWS, which the general parser trims from the name.
+    return false;
   } else if (first !== LT) {
     while (i < end && (((BYTE_CLASS[b[i] as number] as number) & TOKEN) !== 0 || b[i] === SP)) i++;
     let nameEnd = i;

@@ -310,6 +310,8 @@ static int scan_name_addr(const Scanner *s, const uint8_t *b, int64_t start, int
     f->display_end = (int32_t)i;
     i++;
     while (i < end && b[i] == ' ') i++;
+  } else if (b[i] == ' ') {
+    return 0; // as fast-views.ts (never seen here: the scan trims values)
   } else if (b[i] != '<') {
     while (i < end && (has(s, b[i], s->bits.token) || b[i] == ' ')) i++;
     int64_t name_end = i;

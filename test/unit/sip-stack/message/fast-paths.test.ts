@@ -115,8 +115,9 @@ describe('fast paths agree with the general parsers', () => {
       expect(fastVia(...Object.values(inText(v)) as [Buffer, string, number, number]), v).toBeUndefined();
     }
     for (const v of ['"a\\"b" <sip:h>', 'sip:a@h;tag=1', '<sip:a%41@h>', '<sip:a:pw@h>', '<sip:H>', '<tel:+1>', '<sip:h;Lr>', '<sip:h?x=y>',
-      '<sip:h>;tag', '<sip:h> ;tag=1', '<sip:a@h;x=@>']) {
+      '<sip:h>;tag', '<sip:h> ;tag=1', '<sip:a@h;x=@>', ' a <sip:a@h>;tag=a']) {
       expect(fastNameAddr(...Object.values(inText(v)) as [Buffer, string, number, number]), v).toBeUndefined();
+      agreesNameAddr(v);
     }
   });
 
