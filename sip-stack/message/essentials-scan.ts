@@ -32,7 +32,7 @@ export const SCANS_SIZE = CSEQ_SCAN + 3;
  * A new record of SCANS_SIZE entries. A literal, because one is cloned from its boilerplate in a
  * few ns, where a typed array or a filled Array costs tens to hundreds of ns per message.
  */
-export function newScans(): number[] {
+function newScans(): number[] {
   return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 }
 
@@ -88,8 +88,10 @@ function callIdClean(head: ParsedHead): boolean {
  */
 export function wireCSeq(head: ParsedHead): CSeq | undefined {
   const scans = head.scans;
-  const seq = scans === undefined ? -1 : scans[CSEQ_SCAN] as number;
-  if (seq >= 0) return { seq, method: methodAt(head.wire, head.text, (scans as number[])[CSEQ_SCAN + 1] as number, (scans as number[])[CSEQ_SCAN + 2] as number) };
+  // The native head scanner read the CSeq already: its number, and where its method lies.
+  if (scans !== undefined && (scans[CSEQ_SCAN] as number) >= 0) {
+    return { seq: scans[CSEQ_SCAN] as number, method: methodAt(head.wire, head.text, scans[CSEQ_SCAN + 1] as number, scans[CSEQ_SCAN + 2] as number) };
+  }
   const i = head.first[CSEQ_SLOT] as number;
   if (i < 0) return undefined;
   const start = head.lines[3 * i + 1] as number;

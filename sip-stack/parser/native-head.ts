@@ -34,7 +34,7 @@ const KIND_REQUEST = 1;
 const CONTENT_LENGTH_ROLE = 6;
 const SIP_VERSION = 'SIP/2.0';
 
-/** What every scan writes; one per process (scans never interleave: parsing never yields). */
+/** What every scan writes; one per thread (scans never interleave: parsing never yields). */
 const out = new Int32Array(OUT_SIZE);
 const names = LISTED_NAMES;
 
@@ -57,15 +57,24 @@ function scanner(): ScannerAddon | undefined {
 /** The parser's tables, as the scanner's init() takes them, and the array its scans write into. */
 export function scannerTables(): ScannerTables {
   return {
-    spellings: [...SPELLINGS], roles: roles(), singles: Int32Array.from(names, (n) => n.bit), byteClass: classes.BYTE_CLASS, bits: classBits(), token: tokenTable(),
-    transports: [...TRANSPORTS], layout: layout(), out,
+    spellings: [...SPELLINGS],
+    roles: roles(),
+    singles: Int32Array.from(names, (n) => n.bit),
+    byteClass: classes.BYTE_CLASS,
+    bits: classBits(),
+    token: tokenTable(),
+    transports: [...TRANSPORTS],
+    layout: layout(),
+    out,
   };
 }
 
 /** The offsets both sides must agree on, in the order head-scanner.c checks them. */
 function layout(): Int32Array {
-  return Int32Array.of(OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_KIND, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN, CSEQ_SCAN,
-    VIA_SLOT, FROM_SLOT, TO_SLOT, CALL_ID_SLOT, CSEQ_SLOT, CONTENT_LENGTH_ROLE);
+  return Int32Array.of(
+    OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_KIND, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE,
+    VIA_SCAN, FROM_SCAN, TO_SCAN, CSEQ_SCAN, VIA_SLOT, FROM_SLOT, TO_SLOT, CALL_ID_SLOT, CSEQ_SLOT, CONTENT_LENGTH_ROLE,
+  );
 }
 
 /**
@@ -108,7 +117,7 @@ export function parseScanned(buf: Buffer, stream: boolean): SipMessage | SipPars
   return out[OUT_KIND] === KIND_REQUEST ? request(head) : response(head);
 }
 
-/** The header lines, and what the scanner noted of them as scanLine does: first of each view, last Via, duplicates. */
+/** The header lines, and what the scanner noted of them as scanLine does (first of each view, last Via, duplicate). */
 function readLines(head: ParsedHead): void {
   const count = out[OUT_COUNT] as number;
   // Sized once: growing it line by line costs more than the lines.
