@@ -172,6 +172,11 @@ export class MediaRelay {
     return this.sockets.droppedHandoffs ?? 0;
   }
 
+  /** Whether the sockets stopped being read (the native forwarder's thread failed): calls have no audio. */
+  socketsFailed(): boolean {
+    return this.sockets.failed ?? false;
+  }
+
   resources(): RelayResources {
     return {
       calls: this.calls.size,

@@ -28,6 +28,10 @@ export class NativeSocketFactory implements SocketFactory {
     return this.addon.status().overflow;
   }
 
+  get failed(): boolean {
+    return this.addon.status().failed;
+  }
+
   bind(address: string, port: number, receiver: PacketReceiver): Promise<BindResult> {
     const handle = this.addon.bind(address, port);
     if (handle < 0) return Promise.resolve({ ok: false, code: ERRNO_NAMES.get(-handle) ?? `E${-handle}` });

@@ -41,6 +41,8 @@ export interface SocketFactory {
   readonly openCount: number;
   /** Datagrams received but dropped before the relay's code saw them (a forwarder's full queue). */
   readonly droppedHandoffs?: number;
+  /** True once a forwarder's thread stopped on an error: no socket is read any more. */
+  readonly failed?: boolean;
 }
 
 /**

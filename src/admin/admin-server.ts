@@ -2,8 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** What the admin API reads; the softswitch supplies live views. */
+export interface Health {
+  readonly status: 'ok' | 'failing';
+  readonly [detail: string]: unknown;
+}
+
 export interface AdminSources {
-  health(): Record<string, unknown>;
+  /** Served with 200 when 'ok', else 503, so that a monitor polling it sees the failure. */
+  health(): Health;
   registrations(): unknown[];
   calls(): unknown[];
   /** Prometheus text exposition format. */
@@ -34,7 +40,10 @@ export class AdminServer {
     const path = (req.url ?? '/').split('?')[0];
     try {
       switch (path) {
-        case '/healthz': return send(res, 200, this.sources.health());
+        case '/healthz': {
+          const health = this.sources.health();
+          return send(res, health.status === 'ok' ? 200 : 503, health);
+        }
         case '/api/registrations': return send(res, 200, this.sources.registrations());
         case '/api/calls': return send(res, 200, this.sources.calls());
         case '/metrics':

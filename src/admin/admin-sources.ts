@@ -1,11 +1,11 @@
 import type { Softswitch } from '../softswitch.js';
-import type { AdminSources } from './admin-server.js';
+import type { AdminSources, Health } from './admin-server.js';
 import type { Call } from '../b2bua/call.js';
 
 /** The admin API's view of a running softswitch. */
 export function adminSources(sw: Softswitch): AdminSources {
   return {
-    health: () => ({ status: 'ok', calls: sw.calls.size, registrations: sw.location.all().length }),
+    health: () => health(sw),
     registrations: () => sw.location.all().map((b) => ({
       user: b.aor, contact: b.contact, expiresIn: Math.max(0, Math.round((b.expiresAt - Date.now()) / 1000)),
       source: `${b.source.protocol}:${b.source.address}:${b.source.port}`, userAgent: b.userAgent ?? null,
@@ -14,6 +14,15 @@ export function adminSources(sw: Softswitch): AdminSources {
     calls: () => sw.calls.all().map((call) => describeCall(call, sw)),
     metrics: () => metricsText(sw),
   };
+}
+
+/** 'failing' when a part the calls need has stopped, with what it is. */
+function health(sw: Softswitch): Health {
+  const counts = { calls: sw.calls.size, registrations: sw.location.all().length };
+  if (sw.mediaRelay?.socketsFailed() === true) {
+    return { status: 'failing', problem: 'the media relay stopped reading its sockets (native forwarder thread failed)', ...counts };
+  }
+  return { status: 'ok', ...counts };
 }
 
 function describeCall(call: Call, sw: Softswitch): Record<string, unknown> {
@@ -55,6 +64,7 @@ function relayLines(sw: Softswitch): string[] {
   return [
     '# TYPE softswitch_relay_sockets gauge', `softswitch_relay_sockets ${relay.resources().openSockets}`,
     '# TYPE softswitch_relay_dropped_handoffs_total counter', `softswitch_relay_dropped_handoffs_total ${relay.droppedHandoffs()}`,
+    '# TYPE softswitch_relay_failed gauge', `softswitch_relay_failed ${relay.socketsFailed() ? 1 : 0}`,
   ];
 }
 

@@ -111,6 +111,7 @@ describe('calls in detail', () => {
     // This answered call's two legs of RTP and RTCP sockets, and those of earlier calls still lingering.
     expect(Number(/^softswitch_relay_sockets (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
     expect(metrics).toMatch(/^softswitch_relay_dropped_handoffs_total \d+$/m);
+    expect(metrics).toMatch(/^softswitch_relay_failed 0$/m);
     await out.hangup();
     await incoming.waitForState('terminated');
   });
