@@ -9,15 +9,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const ADDONS = [
-  { name: 'relay-forwarder', dir: 'media-relay/native', source: 'forwarder.c', fallback: 'the relay will use node:dgram' },
-  { name: 'sip-scanner', dir: 'sip-stack/native', source: 'head-scanner.c', fallback: 'the parser will scan in TypeScript' },
+  { name: 'relay-forwarder', dir: 'media-relay/native', sources: ['forwarder.c'], fallback: 'the relay will use node:dgram' },
+  { name: 'sip-scanner', dir: 'sip-stack/native', sources: ['head-scanner.c', 'scanner-addon.c'], fallback: 'the parser will scan in TypeScript' },
 ];
 const headers = [join(dirname(dirname(process.execPath)), 'include', 'node'), '/usr/include/node', '/usr/local/include/node']
   .find((dir) => existsSync(join(dir, 'node_api.h')));
 
 for (const addon of ADDONS) build(addon);
 
-function build({ name, dir, source, fallback }) {
+function build({ name, dir, sources, fallback }) {
   const here = join(root, dir);
   const output = join(root, 'build', `${name}.node`);
   const newest = Math.max(...readdirSync(here).filter((f) => /\.[ch]$/.test(f)).map((f) => statSync(join(here, f)).mtimeMs));
@@ -33,7 +33,7 @@ function build({ name, dir, source, fallback }) {
   // Written beside the output and renamed into place: a running switch may have the old one mapped.
   const partial = `${output}.${process.pid}.tmp`;
   const args = [...compilerArgs, '-O2', '-std=gnu11', '-Wall', '-Wextra', '-Wno-unused-parameter', '-shared', '-fPIC', '-pthread',
-    `-DNODE_GYP_MODULE_NAME=${name.replace('-', '_')}`, `-I${headers}`, '-o', partial, join(here, source)];
+    `-DNODE_GYP_MODULE_NAME=${name.replace('-', '_')}`, `-I${headers}`, '-o', partial, ...sources.map((source) => join(here, source))];
   const result = spawnSync(compiler, args, { stdio: 'inherit' });
   if (result.error !== undefined || result.status !== 0) {
     rmSync(partial, { force: true });

@@ -4,75 +4,11 @@
 // a SIP/2.0 start line of the usual shape, a well-formed Content-Length. For anything else it
 // returns 0 and the TypeScript parser reads the message itself, so that every error, and every
 // judgement beyond the plain case, has a single author. The names, byte classes and roles come
-// from the TypeScript tables through init(), so that both paths read the same grammar.
-#define NAPI_VERSION 8
-#include <node_api.h>
-#include <stdint.h>
-#include <stdlib.h>
+// from the TypeScript tables (through scanner-addon.c), so that both paths read the same grammar.
+#include "head-scanner.h"
 #include <string.h>
 
-// The layout of the output array; native-head.ts reads the same offsets.
-enum {
-  OUT_START = 0,          // the start line's first byte (CRLFs before it skipped, RFC 3261 §7.5)
-  OUT_FIRST_END = 1,      // the LF that ends the start line
-  OUT_HEAD_END = 2,       // the CR of the empty line that ends the head
-  OUT_CONTENT_LENGTH = 3, // -1 when absent
-  OUT_LINE_A = 4,         // request: the SP after the method; response: the status code
-  OUT_LINE_B = 5,         // request: the SP after the Request-URI; response: where the reason starts, -1 none
-  OUT_COUNT = 6,          // header lines
-  OUT_FLAGS = 7,
-  OUT_KIND = 52,          // KIND_REQUEST or KIND_RESPONSE
-  OUT_SCANS = 8,          // SCANS_SIZE entries, as essentials-scan.ts lays them out
-  SCANS_SIZE = 37,
-  OUT_FIRST_VIEWS = 45,   // per view slot 1 to 5, its first line, -1 none (ParsedHead.first)
-  OUT_LAST_VIA = 50,      // the last Via line, -1 none
-  OUT_DUPLICATE = 51,     // the first line repeating a single-value header, -1 none
-  OUT_LINES = 56,         // LINE_SIZE entries per header line
-  LINE_SIZE = 5,          // name id, name start, name end, value start, value end
-  MAX_LINES = 256,
-  OUT_SIZE = OUT_LINES + LINE_SIZE * MAX_LINES,
-};
-
-enum { FLAG_ESSENTIALS = 1, FLAG_REQUEST_URI = 2 };
-enum { KIND_NONE = 0, KIND_REQUEST = 1, KIND_RESPONSE = 2 };
-// Roles of header names: the view slots of header-name.ts, and Content-Length.
-enum { ROLE_NONE = 0, ROLE_VIA = 1, ROLE_FROM = 2, ROLE_TO = 3, ROLE_CALL_ID = 4, ROLE_CSEQ = 5, ROLE_CONTENT_LENGTH = 6 };
-enum { ROLES = 7 };
-// Where essentials-scan.ts keeps each scan in the scans record.
-enum { VIA_SCAN = 0, FROM_SCAN = 10, TO_SCAN = 22, CSEQ_SCAN = 34 };
-// The id of a name that is a listed one in another case: the TypeScript side respells it.
-enum { NAME_OTHER_CASE = -2, NAME_UNLISTED = -1 };
-
-#define MAX_NAME 32
-#define MAX_SPELLINGS 256
-#define BUCKETS 256
 #define MAX_CSEQ 2147483647LL // RFC 3261 §8.1.1.5: less than 2**31
-
-typedef struct {
-  uint64_t word;   // the first 8 bytes, zero past the end (first_word)
-  uint64_t folded; // the same with every byte | 0x20
-  uint8_t bytes[MAX_NAME + 8];
-  uint8_t length;
-  int32_t role;
-  int32_t single; // the single-value bit of its header (header-name.ts), 0 for a list header
-  int32_t next;   // the next spelling in the same bucket, or -1
-} Spelling;
-
-// The byte-class bits of fast-params.ts, in the order init() receives them.
-typedef struct {
-  uint8_t token, lower_token, host, user, uri_param, uri_param_name, param_value;
-} ClassBits;
-
-typedef struct {
-  Spelling spellings[MAX_SPELLINGS];
-  int32_t buckets[BUCKETS];
-  int32_t count;
-  uint8_t byte_class[256];
-  uint8_t is_token[256];
-  ClassBits bits;
-  int32_t *out;
-  napi_ref out_ref;
-} Scanner;
 
 // What one header's scan found, as fast-views.ts keeps it in `scanned` and `picked`.
 typedef struct {
@@ -576,53 +512,16 @@ static int32_t scan_message(Scan *sc) {
   return kind;
 }
 
-// ---- N-API ---------------------------------------------------------------------------------
+// ---- the calls ------------------------------------------------------------------------------
 
-static napi_value undefined_value(napi_env env) {
-  napi_value v;
-  return napi_get_undefined(env, &v) == napi_ok ? v : NULL;
-}
-
-// scan(buf): the head's text, bytes [0, head end) as a one-byte string, when the scanner took
-// the message (its kind and offsets are then in the output array); else undefined. Making the
-// string here saves the parser a second call into native code to decode it.
-static napi_value scan(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  Scanner *s;
-  void *data;
-  size_t length;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return undefined_value(env);
-  if (napi_get_instance_data(env, (void **)&s) != napi_ok || s == NULL) return undefined_value(env);
-  // Offsets are written as int32; no SIP message comes near this.
-  if (napi_get_buffer_info(env, argv[0], &data, &length) != napi_ok || length > INT32_MAX / 2) return undefined_value(env);
-  Scan sc;
-  sc.s = s;
-  sc.b = data;
-  sc.length = length;
-  sc.out = s->out;
-  sc.content_length = -1;
-  sc.last_via = -1;
-  sc.seen = 0;
-  sc.duplicate = -1;
-  for (int r = 0; r < ROLES; r++) sc.first[r] = -1;
-  int32_t kind = scan_message(&sc);
-  s->out[OUT_KIND] = kind;
-  napi_value text;
-  if (kind == KIND_NONE || napi_create_string_latin1(env, data, (size_t)s->out[OUT_HEAD_END], &text) != napi_ok) return undefined_value(env);
-  return text;
-}
-
-static int typed(napi_env env, napi_value object, const char *name, napi_typedarray_type want, void **data, size_t *length) {
-  napi_value value;
-  napi_typedarray_type type;
-  return napi_get_named_property(env, object, name, &value) == napi_ok
-    && napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) == napi_ok && type == want;
+void scanner_clear(Scanner *s) {
+  memset(s, 0, sizeof *s);
+  memset(s->buckets, 0xff, sizeof s->buckets);
 }
 
 // A spelling too long for the table keeps its id but is never found here: the TypeScript side
 // then resolves it by name. It cannot be one whose role the scan needs.
-static int add_spelling(Scanner *s, const char *name, size_t length, int32_t role, int32_t single) {
+int scanner_add_spelling(Scanner *s, const char *name, size_t length, int32_t role, int32_t single) {
   if (s->count == MAX_SPELLINGS || length == 0 || role < 0 || role >= ROLES) return 0;
   if (length > MAX_NAME) return role == ROLE_NONE && single == 0 ? (s->count++, 1) : 0;
   Spelling *e = &s->spellings[s->count];
@@ -638,114 +537,18 @@ static int add_spelling(Scanner *s, const char *name, size_t length, int32_t rol
   return 1;
 }
 
-// The i-th string of a JavaScript array into `text` (up to `size` - 1 chars); its full length.
-static int string_at(napi_env env, napi_value list, uint32_t i, char *text, size_t size, size_t *length) {
-  napi_value item;
-  if (napi_get_element(env, list, i, &item) != napi_ok) return 0;
-  // Asked for its length first, so that a long string is known as such and not cut short.
-  if (napi_get_value_string_latin1(env, item, NULL, 0, length) != napi_ok) return 0;
-  return *length >= size || napi_get_value_string_latin1(env, item, text, size, length) == napi_ok;
-}
-
-static int read_spellings(napi_env env, Scanner *s, napi_value tables) {
-  napi_value list;
-  int32_t *roles, *singles;
-  size_t role_count, single_count;
-  uint32_t n;
-  if (napi_get_named_property(env, tables, "spellings", &list) != napi_ok || napi_get_array_length(env, list, &n) != napi_ok) return 0;
-  if (!typed(env, tables, "roles", napi_int32_array, (void **)&roles, &role_count) || n != role_count) return 0;
-  if (!typed(env, tables, "singles", napi_int32_array, (void **)&singles, &single_count) || n != single_count) return 0;
-  for (uint32_t k = 0; k < n; k++) {
-    char name[MAX_NAME + 1];
-    size_t length;
-    if (!string_at(env, list, k, name, sizeof name, &length) || !add_spelling(s, name, length, roles[k], singles[k])) return 0;
-  }
-  return 1;
-}
-
-// The transports in the order of fast-views.ts's TRANSPORTS, which transport_at numbers.
-static int same_transports(napi_env env, napi_value tables) {
-  static const char *const names[] = { "UDP", "TCP", "TLS", "WS", "WSS", "SCTP" };
-  napi_value list;
-  uint32_t n;
-  if (napi_get_named_property(env, tables, "transports", &list) != napi_ok || napi_get_array_length(env, list, &n) != napi_ok || n != 6) return 0;
-  for (uint32_t k = 0; k < n; k++) {
-    char name[8];
-    size_t length;
-    if (!string_at(env, list, k, name, sizeof name, &length) || length >= sizeof name || strcmp(name, names[k]) != 0) return 0;
-  }
-  return 1;
-}
-
-// The offsets both sides must agree on, as native-head.ts lists them.
-static int same_layout(napi_env env, napi_value tables) {
-  static const int32_t expected[] = { OUT_SCANS, SCANS_SIZE, OUT_FIRST_VIEWS, OUT_LAST_VIA, OUT_DUPLICATE, OUT_KIND, OUT_LINES, LINE_SIZE, MAX_LINES, OUT_SIZE, VIA_SCAN, FROM_SCAN, TO_SCAN,
-    CSEQ_SCAN, ROLE_VIA, ROLE_FROM, ROLE_TO, ROLE_CALL_ID, ROLE_CSEQ, ROLE_CONTENT_LENGTH };
-  int32_t *layout;
-  size_t n;
-  return typed(env, tables, "layout", napi_int32_array, (void **)&layout, &n) && n == sizeof expected / sizeof *expected
-    && memcmp(layout, expected, sizeof expected) == 0;
-}
-
-static int read_classes(napi_env env, Scanner *s, napi_value tables) {
-  uint8_t *classes, *token;
-  int32_t *bits;
-  size_t class_count, bit_count, token_count;
-  if (!typed(env, tables, "byteClass", napi_uint8_array, (void **)&classes, &class_count) || class_count != 256) return 0;
-  if (!typed(env, tables, "bits", napi_int32_array, (void **)&bits, &bit_count) || bit_count != 7) return 0;
-  if (!typed(env, tables, "token", napi_uint8_array, (void **)&token, &token_count) || token_count != 256) return 0;
-  memcpy(s->byte_class, classes, 256);
-  memcpy(s->is_token, token, 256);
-  s->bits = (ClassBits){ (uint8_t)bits[0], (uint8_t)bits[1], (uint8_t)bits[2], (uint8_t)bits[3], (uint8_t)bits[4], (uint8_t)bits[5], (uint8_t)bits[6] };
-  return 1;
-}
-
-// The output array, held by a reference so that its memory stays where s->out points.
-static int hold_output(napi_env env, Scanner *s, napi_value tables) {
-  napi_value out;
-  size_t n;
-  void *data;
-  if (napi_get_named_property(env, tables, "out", &out) != napi_ok || !typed(env, tables, "out", napi_int32_array, &data, &n) || n < OUT_SIZE) return 0;
-  s->out = data;
-  return napi_create_reference(env, out, 1, &s->out_ref) == napi_ok;
-}
-
-static void free_scanner(napi_env env, void *data, void *hint) {
-  Scanner *s = data;
-  if (s->out_ref != NULL) napi_delete_reference(env, s->out_ref);
-  free(s);
-}
-
-// N-API does not finalise data it replaces, so the old scanner is freed here, once replaced.
-static int replace_instance(napi_env env, Scanner *s) {
-  Scanner *old = NULL;
-  if (napi_get_instance_data(env, (void **)&old) != napi_ok || napi_set_instance_data(env, s, free_scanner, NULL) != napi_ok) return 0;
-  if (old != NULL) free_scanner(env, old, NULL);
-  return 1;
-}
-
-// init({ spellings, roles, singles, byteClass, bits, token, transports, layout, out }): the tables of
-// the TypeScript parser; throws when they do not fit this scanner, which then stays unused.
-static napi_value init(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value tables;
-  Scanner *s = calloc(1, sizeof *s);
-  if (s != NULL) memset(s->buckets, 0xff, sizeof s->buckets);
-  if (s == NULL || napi_get_cb_info(env, info, &argc, &tables, NULL, NULL) != napi_ok || argc < 1 || !same_layout(env, tables)
-      || !same_transports(env, tables) || !read_spellings(env, s, tables) || !read_classes(env, s, tables) || !hold_output(env, s, tables)
-      || !replace_instance(env, s)) {
-    if (s != NULL) free_scanner(env, s, NULL);
-    napi_throw_error(env, NULL, "sip-scanner: the parser's tables do not fit this scanner");
-    return NULL;
-  }
-  napi_value size;
-  return napi_create_int32(env, OUT_SIZE, &size) == napi_ok ? size : NULL;
-}
-
-NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
-  napi_property_descriptor props[] = {
-    { "init", NULL, init, NULL, NULL, NULL, napi_default, NULL },
-    { "scan", NULL, scan, NULL, NULL, NULL, napi_default, NULL },
-  };
-  return napi_define_properties(env, exports, sizeof props / sizeof *props, props) == napi_ok ? exports : NULL;
+int32_t scanner_scan(const Scanner *s, const uint8_t *b, size_t length) {
+  Scan sc;
+  sc.s = s;
+  sc.b = b;
+  sc.length = length;
+  sc.out = s->out;
+  sc.content_length = -1;
+  sc.last_via = -1;
+  sc.seen = 0;
+  sc.duplicate = -1;
+  for (int r = 0; r < ROLES; r++) sc.first[r] = -1;
+  int32_t kind = scan_message(&sc);
+  s->out[OUT_KIND] = kind;
+  return kind;
 }
