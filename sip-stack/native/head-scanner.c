@@ -552,3 +552,7 @@ int32_t scanner_scan(const Scanner *s, const uint8_t *b, size_t length) {
   s->out[OUT_KIND] = kind;
   return kind;
 }
+
+int32_t scanner_transport(const uint8_t *name, size_t length) {
+  return transport_at(name, 0, (int64_t)length);
+}

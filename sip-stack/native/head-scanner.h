@@ -72,5 +72,9 @@ void scanner_clear(Scanner *s);
 int scanner_add_spelling(Scanner *s, const char *name, size_t length, int32_t role, int32_t single);
 // Scans one message into s->out; KIND_REQUEST or KIND_RESPONSE when it took it, else KIND_NONE.
 int32_t scanner_scan(const Scanner *s, const uint8_t *b, size_t length);
+// The number a Via scan gives the transport `name` (its index in fast-views.ts's TRANSPORTS), or
+// -1; it knows TRANSPORT_COUNT of them.
+int32_t scanner_transport(const uint8_t *name, size_t length);
+enum { TRANSPORT_COUNT = 6 };
 
 #endif

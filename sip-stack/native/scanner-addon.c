@@ -39,11 +39,17 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   return text;
 }
 
-static int typed(napi_env env, napi_value object, const char *name, napi_typedarray_type want, void **data, size_t *length) {
-  napi_value value;
+// The typed array `object[name]` (into *value when asked), its data and element count.
+static int typed_value(napi_env env, napi_value object, const char *name, napi_typedarray_type want, void **data, size_t *length, napi_value *value) {
+  napi_value v;
   napi_typedarray_type type;
-  return napi_get_named_property(env, object, name, &value) == napi_ok
-    && napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) == napi_ok && type == want;
+  if (value == NULL) value = &v;
+  return napi_get_named_property(env, object, name, value) == napi_ok
+    && napi_get_typedarray_info(env, *value, &type, length, data, NULL, NULL) == napi_ok && type == want;
+}
+
+static int typed(napi_env env, napi_value object, const char *name, napi_typedarray_type want, void **data, size_t *length) {
+  return typed_value(env, object, name, want, data, length, NULL);
 }
 
 // The i-th string of a JavaScript array into `text` (up to `size` - 1 chars); its full length.
@@ -71,16 +77,17 @@ static int read_spellings(napi_env env, Scanner *s, napi_value tables) {
   return 1;
 }
 
-// The transports in the order of fast-views.ts's TRANSPORTS, which transport_at numbers.
+// The scanner knows the transports fast-views.ts's TRANSPORTS lists, and numbers them alike.
 static int same_transports(napi_env env, napi_value tables) {
-  static const char *const names[] = { "UDP", "TCP", "TLS", "WS", "WSS", "SCTP" };
   napi_value list;
   uint32_t n;
-  if (napi_get_named_property(env, tables, "transports", &list) != napi_ok || napi_get_array_length(env, list, &n) != napi_ok || n != 6) return 0;
+  if (napi_get_named_property(env, tables, "transports", &list) != napi_ok || napi_get_array_length(env, list, &n) != napi_ok) return 0;
+  if (n != TRANSPORT_COUNT) return 0;
   for (uint32_t k = 0; k < n; k++) {
     char name[8];
     size_t length;
-    if (!string_at(env, list, k, name, sizeof name, &length) || length >= sizeof name || strcmp(name, names[k]) != 0) return 0;
+    if (!string_at(env, list, k, name, sizeof name, &length) || length >= sizeof name) return 0;
+    if (scanner_transport((const uint8_t *)name, length) != (int32_t)k) return 0;
   }
   return 1;
 }
@@ -113,7 +120,7 @@ static int hold_output(napi_env env, Instance *instance, napi_value tables) {
   napi_value out;
   size_t n;
   void *data;
-  if (napi_get_named_property(env, tables, "out", &out) != napi_ok || !typed(env, tables, "out", napi_int32_array, &data, &n) || n < OUT_SIZE) return 0;
+  if (!typed_value(env, tables, "out", napi_int32_array, &data, &n, &out) || n < OUT_SIZE) return 0;
   instance->scanner.out = data;
   return napi_create_reference(env, out, 1, &instance->out_ref) == napi_ok;
 }

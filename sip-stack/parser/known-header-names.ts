@@ -72,13 +72,9 @@ SPELLINGS.forEach((spelling, k) => {
  * `text` holds), as the scanner resolves a name: a listed one in any case, else described.
  */
 export function headerNameAt(b: Buffer, text: string, start: number, end: number): HeaderName {
-  let w0 = 0;
-  let w1 = 0;
-  for (let i = Math.max(start, end - 8); i < end; i++) {
-    w1 = (w1 << 8) | (w0 >>> 24);
-    w0 = (w0 << 8) | (b[i] as number);
-  }
-  return knownName(b, start, end, w0, w1) ?? describeHeaderName(text.slice(start, end));
+  const name = text.slice(start, end);
+  const [w0, w1] = wordsOf(name);
+  return knownName(b, start, end, w0, w1) ?? describeHeaderName(name);
 }
 
 /**

@@ -43,15 +43,19 @@ let ready: ScannerAddon | false | undefined;
 
 function scanner(): ScannerAddon | undefined {
   const addon = nativeScanner();
-  if (addon === undefined || ready === false || addon === ready) return ready === false ? undefined : addon;
+  if (addon === undefined) return undefined;
+  ready ??= initialised(addon);
+  return ready === false ? undefined : ready;
+}
+
+function initialised(addon: ScannerAddon): ScannerAddon | false {
   try {
     addon.init(scannerTables());
-    ready = addon;
+    return addon;
   } catch {
     // Tables this build of the scanner cannot hold: the TypeScript scan reads every message.
-    ready = false;
+    return false;
   }
-  return ready === false ? undefined : addon;
 }
 
 /** The parser's tables, as the scanner's init() takes them, and the array its scans write into. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,7 @@ function writeSeeds(): string {
   const dir = join(work, 'seeds');
   rmSync(dir, { recursive: true, force: true });
   const seeds: Buffer[] = [...Object.values(MESSAGES), INVITE_BYTES, ...readdirSync(RFC4475).filter((f) => f.endsWith('.dat')).map((f) => readFileSync(RFC4475 + f))];
-  spawnSync('mkdir', ['-p', dir]);
+  mkdirSync(dir, { recursive: true });
   seeds.forEach((bytes, i) => writeFileSync(join(dir, `${i}.sip`), bytes));
   return dir;
 }
